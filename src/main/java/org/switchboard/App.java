@@ -1,0 +1,163 @@
+package org.switchboard;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.util.Base64;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.switchboard.auth.Access;
+import org.switchboard.auth.Secrets;
+import org.switchboard.catalog.Bots;
+import org.switchboard.catalog.Projects;
+import org.switchboard.catalog.Triggers;
+import org.switchboard.delivery.Notifier;
+import org.switchboard.delivery.Replies;
+import org.switchboard.http.HttpServer;
+import org.switchboard.intake.ConversationIntake;
+import org.switchboard.intake.TriggerIntake;
+import org.switchboard.processing.EventProcessor;
+import org.switchboard.processing.Worker;
+import org.switchboard.runtime.BotRuntime;
+import org.switchboard.store.Database;
+import org.switchboard.store.GroupCommitter;
+import org.switchboard.store.ProjectStore;
+import org.switchboard.store.QueueStore;
+
+/** One Switchboard node: storage, core services, worker and HTTP, started and stopped in order. */
+public final class App implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(App.class);
+  private final Core core;
+  private final HttpServer http;
+
+  private App(Core core, HttpServer http) {
+    this.core = core;
+    this.http = http;
+  }
+
+  public static App start(Config config, PrintStream console) {
+    Clock clock = Clock.systemUTC();
+    Database db = config.embedded() ? Database.sqlite(config.dataDir())
+        : Database.postgres(config.dbUrl(), config.dbUser(), config.dbPassword());
+    migrate(db, config);
+    Secrets secrets = new Secrets(secretKey(config));
+    String adminHash = adminTokenHash(db, config, console);
+    GroupCommitter committer = new GroupCommitter(db);
+    Notifier notifier = new Notifier();
+    PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    new JvmMemoryMetrics().bindTo(metrics);
+    new JvmGcMetrics().bindTo(metrics);
+    new JvmThreadMetrics().bindTo(metrics);
+    new ProcessorMetrics().bindTo(metrics);
+    Access access = new Access(db, adminHash);
+    String owner = ManagementFactory.getRuntimeMXBean().getName() + "/" + org.switchboard.model.Ids.next("");
+    EventProcessor processor = new EventProcessor(db, committer, new BotRuntime(), notifier, clock);
+    Worker worker = new Worker(db, processor, clock, owner, config.workerConcurrency());
+    Core core = new Core(config, clock, db, committer, secrets, access, new Projects(db, clock), new Bots(db, clock),
+        new Triggers(db, clock, secrets), new TriggerIntake(db, committer, access, secrets, clock, worker::wake),
+        new ConversationIntake(db, committer, clock, worker::wake), notifier, new Replies(db, notifier), worker,
+        metrics);
+    Gauge.builder("switchboard_queue_depth", () -> db.read(QueueStore::depth)).register(metrics);
+    Gauge.builder("switchboard_events_in_flight", worker::inFlight).register(metrics);
+    worker.start();
+    if (config.demo() && !db.read(ProjectStore::any)) Demo.create(core, console, config.httpPort());
+    HttpServer http = new HttpServer(core).start("0.0.0.0", config.httpPort());
+    LOG.info("Switchboard listening on port {} ({} database)", http.port(), config.embedded() ? "embedded SQLite" : "PostgreSQL");
+    return new App(core, http);
+  }
+
+  private static void migrate(Database db, Config config) {
+    // PostgreSQL may still be starting; keep trying for a while rather than failing the node.
+    long deadline = System.currentTimeMillis() + (config.embedded() ? 0 : 60_000);
+    while (true) {
+      try {
+        db.migrate();
+        return;
+      } catch (RuntimeException e) {
+        if (System.currentTimeMillis() > deadline) throw e;
+        LOG.warn("database not ready, retrying: {}", e.getMessage());
+        try {
+          Thread.sleep(1000);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+      }
+    }
+  }
+
+  private static byte[] secretKey(Config config) {
+    if (config.secretKey() != null) {
+      try {
+        byte[] key = Base64.getDecoder().decode(config.secretKey().replace('-', '+').replace('_', '/'));
+        if (key.length == 32) return key;
+      } catch (IllegalArgumentException ignored) {
+        // reported below
+      }
+      throw new Config.Invalid("SWITCHBOARD_SECRET_KEY must be 32 bytes in base64 (openssl rand -base64 32)");
+    }
+    Path file = config.dataDir().resolve("secret.key");
+    try {
+      if (Files.exists(file)) {
+        byte[] key = Base64.getDecoder().decode(Files.readString(file).trim());
+        if (key.length != 32) throw new Config.Invalid(file + " does not hold a 32-byte key");
+        return key;
+      }
+      if (!config.embedded()) {
+        LOG.warn("SWITCHBOARD_SECRET_KEY is not set; generated {}. Every node sharing this database needs the same key.", file);
+      }
+      Files.createDirectories(config.dataDir());
+      byte[] key = Secrets.randomKey();
+      Files.writeString(file, Base64.getEncoder().encodeToString(key));
+      try {
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+      } catch (UnsupportedOperationException ignored) {
+        // not a POSIX file system
+      }
+      return key;
+    } catch (IOException e) {
+      throw new Config.Invalid("cannot read or write " + file + ": " + e.getMessage());
+    }
+  }
+
+  private static String adminTokenHash(Database db, Config config, PrintStream console) {
+    if (config.adminToken() != null) return Secrets.hash(config.adminToken());
+    var stored = db.read(h -> ProjectStore.setting(h, Access.ADMIN_TOKEN_HASH));
+    if (stored.isPresent()) return stored.get();
+    String token = Secrets.token("sb_admin_");
+    String hash = db.write(h -> ProjectStore.settingIfAbsent(h, Access.ADMIN_TOKEN_HASH, Secrets.hash(token)));
+    if (hash.equals(Secrets.hash(token))) {
+      // Shown once on the console (not through the logger), then only its hash exists.
+      console.println();
+      console.println("  Admin token (shown once, store it now): " + token);
+      console.println();
+    }
+    return hash;
+  }
+
+  public Core core() { return core; }
+
+  public int port() { return http.port(); }
+
+  /** Graceful stop: refuse new requests, finish in-flight ones, give back leases; within 10 s. */
+  @Override
+  public void close() {
+    LOG.info("stopping");
+    http.stop();
+    core.worker().stop(5_000);
+    core.committer().close();
+    core.db().close();
+    LOG.info("stopped");
+  }
+}

@@ -1,0 +1,34 @@
+package org.switchboard;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
+import org.switchboard.auth.Access;
+import org.switchboard.auth.Secrets;
+import org.switchboard.catalog.Bots;
+import org.switchboard.catalog.Projects;
+import org.switchboard.catalog.Triggers;
+import org.switchboard.delivery.Notifier;
+import org.switchboard.delivery.Replies;
+import org.switchboard.intake.ConversationIntake;
+import org.switchboard.intake.TriggerIntake;
+import org.switchboard.processing.Worker;
+import org.switchboard.store.Database;
+import org.switchboard.store.GroupCommitter;
+
+/** The core services, wired once; the HTTP layer and the dialects use them and nothing below them. */
+public record Core(
+    Config config,
+    Clock clock,
+    Database db,
+    GroupCommitter committer,
+    Secrets secrets,
+    Access access,
+    Projects projects,
+    Bots bots,
+    Triggers triggers,
+    TriggerIntake triggerIntake,
+    ConversationIntake conversations,
+    Notifier notifier,
+    Replies replies,
+    Worker worker,
+    PrometheusMeterRegistry metrics) {}

@@ -1,0 +1,46 @@
+package org.switchboard;
+
+import java.io.PrintStream;
+import org.switchboard.catalog.Projects;
+import org.switchboard.model.Bot;
+import org.switchboard.model.Json;
+import org.switchboard.model.Project;
+import org.switchboard.model.Trigger;
+
+/** On a first start: a demo project, bot and trigger, and the curl lines that try them. */
+final class Demo {
+  static final String FLOW = """
+      name: demo-bot
+      on:
+        start: welcome
+        trigger:
+          "*": echo
+      nodes:
+        welcome:
+          - say: "Hello {{contact.name}}! This is the Switchboard demo bot."
+        echo:
+          - say: "You sent: {{event.payload.message}}"
+      """;
+
+  private Demo() {}
+
+  static void create(Core core, PrintStream console, int port) {
+    Project project = core.projects().create(Json.object().put("name", "Demo"));
+    Projects.NewKey key = core.projects().createKey(project.id(), Json.tree(java.util.Map.of(
+        "name", "demo-reader", "permissions", java.util.List.of("project.read", "project.conversation"))));
+    Bot bot = core.bots().create(project.id(), Json.object().put("name", "Demo bot").put("key", "demo")
+        .put("definition", FLOW).put("publish", true));
+    Trigger trigger = core.triggers().create(project.id(), Json.object().put("name", "Demo trigger")
+        .put("botId", bot.id()).put("waitForResponse", true).put("responseTimeoutMs", 10_000));
+    String base = "http://localhost:" + port;
+    console.println();
+    console.println("  Demo project " + project.id() + " with bot " + bot.id() + " and trigger " + trigger.id() + ".");
+    console.println("  Fire the trigger (the answer carries the bot's replies and the conversationId):");
+    console.println("    curl -s -X POST '" + base + "/v1/triggers/" + trigger.id() + "/events?contact.name=Ada' \\");
+    console.println("      -H 'Authorization: Bearer " + core.triggers().secretOf(trigger) + "' \\");
+    console.println("      -H 'Content-Type: application/json' -d '{\"message\": \"Hello from curl\"}'");
+    console.println("  Then read the conversation with the demo API key:");
+    console.println("    curl -s -H 'Authorization: Bearer " + key.secret() + "' " + base + "/v1/conversations/<conversationId>/messages");
+    console.println();
+  }
+}

@@ -1,0 +1,88 @@
+package org.switchboard.delivery;
+
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * In-process wake-ups: a caller waiting for an event to finish, or a stream waiting for a conversation's next
+ * message, sleeps here instead of polling hard. Waiters still re-read the database, which stays the truth (and
+ * covers work done on another node), so a missed signal only costs latency.
+ */
+public final class Notifier {
+  private final ConcurrentHashMap<String, Topic> topics = new ConcurrentHashMap<>();
+
+  private static final class Topic {
+    final ReentrantLock lock = new ReentrantLock();
+    final Condition changed = lock.newCondition();
+    long version;
+    int waiters;
+  }
+
+  public void eventFinished(String eventId) { signal(eventKey(eventId)); }
+
+  public void conversationChanged(String conversationId) { signal(conversationKey(conversationId)); }
+
+  /** Registers interest before the caller checks the database, so a signal in between is not lost. */
+  public Ticket ticket(String key) {
+    Topic topic = topics.compute(key, (k, t) -> {
+      Topic topicNow = t == null ? new Topic() : t;
+      topicNow.waiters++;
+      return topicNow;
+    });
+    return new Ticket(key, topic, topic.version);
+  }
+
+  public final class Ticket implements AutoCloseable {
+    private final String key;
+    private final Topic topic;
+    private long seen;
+
+    private Ticket(String key, Topic topic, long seen) {
+      this.key = key;
+      this.topic = topic;
+      this.seen = seen;
+    }
+
+    /** Waits for a signal newer than the last one seen; returns false on timeout. */
+    public boolean await(long millis) {
+      topic.lock.lock();
+      try {
+        long deadline = System.nanoTime() + millis * 1_000_000;
+        while (topic.version == seen) {
+          long left = deadline - System.nanoTime();
+          if (left <= 0) return false;
+          topic.changed.awaitNanos(left);
+        }
+        seen = topic.version;
+        return true;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      } finally {
+        topic.lock.unlock();
+      }
+    }
+
+    @Override
+    public void close() {
+      topics.computeIfPresent(key, (k, t) -> --t.waiters <= 0 ? null : t);
+    }
+  }
+
+  private void signal(String key) {
+    Topic topic = topics.get(key);
+    if (topic == null) return;
+    topic.lock.lock();
+    try {
+      topic.version++;
+      topic.changed.signalAll();
+    } finally {
+      topic.lock.unlock();
+    }
+  }
+
+  public static String eventKey(String eventId) { return "e:" + eventId; }
+
+  public static String conversationKey(String conversationId) { return "c:" + conversationId; }
+}

@@ -1,0 +1,102 @@
+package org.switchboard.http;
+
+import io.javalin.Javalin;
+import io.javalin.compression.CompressionStrategy;
+import io.javalin.http.HttpStatus;
+import io.javalin.json.JavalinJackson;
+import java.util.List;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.switchboard.Core;
+import org.switchboard.http.api.BotRoutes;
+import org.switchboard.http.api.ConversationRoutes;
+import org.switchboard.http.api.EventRoutes;
+import org.switchboard.http.api.MessageStream;
+import org.switchboard.http.api.OperationRoutes;
+import org.switchboard.http.api.ProjectRoutes;
+import org.switchboard.http.api.TriggerRoutes;
+import org.switchboard.model.Json;
+import org.switchboard.model.Problem;
+import org.switchboard.store.GroupCommitter;
+
+/** The HTTP front: Javalin on Jetty 12 with virtual threads, every error as problem+json. */
+public final class HttpServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(HttpServer.class);
+  private final Javalin app;
+  private final MessageStream stream;
+  private Api api;
+
+  public HttpServer(Core core) {
+    Guard guard = new Guard(core.access());
+    this.stream = new MessageStream(core.db(), core.notifier());
+    this.app = Javalin.create(config -> {
+      config.concurrency.useVirtualThreads = true;
+      config.http.compressionStrategy = CompressionStrategy.NONE;
+      config.http.maxRequestSize = core.config().maxBodyBytes();
+      config.startup.showJavalinBanner = false;
+      config.jsonMapper(new JavalinJackson(Json.MAPPER, true));
+      config.jetty.modifyServer(server -> {
+        server.setStopTimeout(8_000);
+        server.setErrorHandler(HttpServer::jettyError);
+      });
+      api = new Api(config);
+      new ProjectRoutes(core, guard).register(api);
+      new BotRoutes(core, guard).register(api);
+      new TriggerRoutes(core, guard).register(api);
+      new EventRoutes(core, guard).register(api);
+      new ConversationRoutes(core, guard, stream).register(api);
+      new OperationRoutes(core).register(api);
+      config.routes.exception(Problem.class, (e, ctx) -> Problems.write(ctx, e));
+      config.routes.exception(GroupCommitter.StorageUnavailable.class, (e, ctx) ->
+          Problems.write(ctx, new Problem(503, "Service unavailable", "storage is not available; retry shortly")));
+      config.routes.exception(Exception.class, (e, ctx) -> {
+        LOG.error("unexpected failure on {} {}", ctx.method(), ctx.path(), e);
+        Problems.write(ctx, new Problem(500, "Internal error", "the server failed to handle this request; it was logged"));
+      });
+      config.routes.error(HttpStatus.NOT_FOUND.getCode(), "*", ctx -> {
+        if (ctx.result() == null || ctx.result().isEmpty()) {
+          Problems.write(ctx, Problem.notFound("no route " + Requests.abbreviate(ctx.path())));
+        }
+      });
+      config.routes.error(HttpStatus.METHOD_NOT_ALLOWED.getCode(), "*", ctx ->
+          Problems.write(ctx, new Problem(405, "Method not allowed", ctx.method() + " is not allowed here")));
+      config.routes.error(HttpStatus.CONTENT_TOO_LARGE.getCode(), "*", ctx -> {
+        if (!String.valueOf(ctx.contentType()).startsWith(Problems.CONTENT_TYPE)) {
+          Problems.write(ctx, new Problem(413, "Payload too large", "the body is larger than the limit"));
+        }
+      });
+    });
+  }
+
+  /** Errors Jetty answers before Javalin sees the request (bad URIs, bad headers): still problem+json. */
+  private static boolean jettyError(Request request, Response response, Callback callback) {
+    Object code = request.getAttribute(org.eclipse.jetty.server.handler.ErrorHandler.ERROR_STATUS);
+    int status = code instanceof Integer i && i >= 400 ? i : 400;
+    response.setStatus(status);
+    response.getHeaders().put("Content-Type", Problems.CONTENT_TYPE);
+    String body = Json.write(Problems.body(new Problem(status, status < 500 ? "Bad request" : "Internal error",
+        status < 500 ? "the request could not be parsed" : "the server failed to handle this request")));
+    response.write(true, java.nio.ByteBuffer.wrap(body.getBytes(java.nio.charset.StandardCharsets.UTF_8)), callback);
+    return true;
+  }
+
+  public HttpServer start(String host, int port) {
+    app.start(host, port);
+    return this;
+  }
+
+  public int port() { return app.port(); }
+
+  public List<Api.Route> routes() { return api.routes(); }
+
+  public void stop() {
+    stream.closeAll();
+    app.stop();
+  }
+
+  @Override
+  public void close() { stop(); }
+}

@@ -1,0 +1,39 @@
+package org.switchboard.http;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.http.Context;
+import org.switchboard.model.Json;
+import org.switchboard.model.Problem;
+
+/** Renders a {@link Problem} as RFC 9457 application/problem+json. */
+public final class Problems {
+  public static final String CONTENT_TYPE = "application/problem+json";
+
+  private Problems() {}
+
+  public static ObjectNode body(Problem p) {
+    ObjectNode body = Json.object();
+    body.put("type", "https://switchboard.dev/problems/" + slug(p.title()));
+    body.put("title", p.title());
+    body.put("status", p.status());
+    body.put("detail", p.detail());
+    if (!p.errors().isEmpty()) {
+      ArrayNode errors = body.putArray("errors");
+      for (Problem.FieldError e : p.errors()) {
+        ObjectNode entry = errors.addObject().put("path", e.path()).put("message", e.message());
+        if (e.line() != null) entry.put("line", e.line());
+      }
+    }
+    p.extensions().forEach((k, v) -> body.set(k, Json.tree(v)));
+    return body;
+  }
+
+  public static void write(Context ctx, Problem p) {
+    ctx.status(p.status()).contentType(CONTENT_TYPE).result(Json.write(body(p)));
+  }
+
+  private static String slug(String title) {
+    return title.toLowerCase().replaceAll("[^a-z0-9]+", "-");
+  }
+}

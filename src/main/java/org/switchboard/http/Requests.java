@@ -1,0 +1,149 @@
+package org.switchboard.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.switchboard.model.Ids;
+import org.switchboard.model.Json;
+import org.switchboard.model.Page;
+import org.switchboard.model.Problem;
+
+/** Reading requests safely: bounded bodies, strict JSON, tokens, paging and ids. */
+public final class Requests {
+  private Requests() {}
+
+  /** The raw body, at most {@code max} bytes; 413 beyond. */
+  public static byte[] body(Context ctx, long max) {
+    long declared = ctx.req().getContentLengthLong();
+    if (declared > max) throw tooLarge(max);
+    try (InputStream in = ctx.bodyInputStream()) {
+      byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
+      if (bytes.length > max) throw tooLarge(max);
+      return bytes;
+    } catch (IOException e) {
+      throw new Problem(400, "Bad request", "the request body could not be read: " + e.getMessage());
+    }
+  }
+
+  private static Problem tooLarge(long max) {
+    return new Problem(413, "Payload too large", "the body is larger than the limit of " + max + " bytes");
+  }
+
+  /** A JSON body for management calls; an empty body is {}. */
+  public static JsonNode json(Context ctx, long max) {
+    return parseJson(body(ctx, max));
+  }
+
+  public static JsonNode parseJson(byte[] bytes) {
+    if (isBlank(bytes)) return Json.object();
+    try {
+      return Json.MAPPER.readTree(bytes);
+    } catch (StreamConstraintsException e) {
+      throw Problem.badRequest("the JSON is nested deeper than " + Json.MAX_DEPTH + " levels");
+    } catch (JsonProcessingException e) {
+      throw Problem.badRequest("the body is not valid JSON: " + e.getOriginalMessage());
+    } catch (IOException e) {
+      throw Problem.badRequest("the body is not valid JSON");
+    }
+  }
+
+  /**
+   * An event payload: JSON when the content type says JSON (or says nothing and the body parses), otherwise the
+   * text as a string. 415 for text that is not UTF-8.
+   */
+  public static JsonNode payload(Context ctx, long max) {
+    byte[] bytes = body(ctx, max);
+    if (isBlank(bytes)) return Json.object();
+    String type = ctx.contentType() == null ? "" : ctx.contentType().toLowerCase(Locale.ROOT);
+    if (type.isEmpty() || type.contains("json")) return parseJson(bytes);
+    try {
+      String text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+      return JsonNodeFactory.instance.textNode(text);
+    } catch (CharacterCodingException e) {
+      throw new Problem(415, "Unsupported media type", "the body is not UTF-8 text or JSON");
+    }
+  }
+
+  private static boolean isBlank(byte[] bytes) {
+    for (byte b : bytes) if (b != ' ' && b != '\n' && b != '\r' && b != '\t') return false;
+    return true;
+  }
+
+  /** The presented token: {@code Authorization: Bearer x} (any case) or {@code x-api-key: x}. */
+  public static String token(Context ctx) {
+    String auth = ctx.header("Authorization");
+    if (auth != null) {
+      String trimmed = auth.trim();
+      if (trimmed.regionMatches(true, 0, "Bearer ", 0, 7)) return trimmed.substring(7).trim();
+    }
+    String key = ctx.header("x-api-key");
+    return key == null || key.isBlank() ? null : key.trim();
+  }
+
+  public static int limit(Context ctx) {
+    String value = ctx.queryParam("limit");
+    if (value == null) return Page.DEFAULT_LIMIT;
+    try {
+      int limit = Integer.parseInt(value);
+      if (limit >= 1 && limit <= Page.MAX_LIMIT) return limit;
+    } catch (NumberFormatException ignored) {
+      // reported below
+    }
+    throw Problem.badRequest("limit must be a whole number from 1 to " + Page.MAX_LIMIT);
+  }
+
+  /** A cursor is the last id of the previous page. */
+  public static String cursor(Context ctx, String prefix) {
+    String cursor = ctx.queryParam("cursor");
+    if (cursor == null || cursor.isEmpty()) return null;
+    if (!Ids.looksLike(prefix, cursor)) throw Problem.badRequest("cursor is not one this API handed out");
+    return cursor;
+  }
+
+  /** A path id of the given type; anything else is a 404, never a lookup. */
+  public static String id(Context ctx, String param, String prefix, String what) {
+    String id = ctx.pathParam(param);
+    if (!Ids.looksLike(prefix, id)) throw Problem.notFound(what + " '" + abbreviate(id) + "'");
+    return id;
+  }
+
+  public static String abbreviate(String s) {
+    String clean = s == null ? "" : s.replaceAll("\\p{Cntrl}", "?");
+    return clean.length() > 64 ? clean.substring(0, 64) + "..." : clean;
+  }
+
+  /** Lower-cased header names to their first value. */
+  public static Map<String, String> headers(Context ctx) {
+    Map<String, String> out = new LinkedHashMap<>();
+    var names = ctx.req().getHeaderNames();
+    while (names.hasMoreElements()) {
+      String name = names.nextElement();
+      out.putIfAbsent(name.toLowerCase(Locale.ROOT), ctx.req().getHeader(name));
+    }
+    out.remove("authorization");
+    out.remove("x-api-key");
+    return out;
+  }
+
+  public static Map<String, String> query(Context ctx) {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (Map.Entry<String, List<String>> e : ctx.queryParamMap().entrySet()) {
+      if (!e.getValue().isEmpty()) out.put(e.getKey(), e.getValue().get(0));
+    }
+    out.remove("api_key");
+    return out;
+  }
+}

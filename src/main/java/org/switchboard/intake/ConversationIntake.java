@@ -1,0 +1,141 @@
+package org.switchboard.intake;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Clock;
+import org.switchboard.model.Bot;
+import org.switchboard.model.Conversation;
+import org.switchboard.model.Event;
+import org.switchboard.model.Ids;
+import org.switchboard.model.Json;
+import org.switchboard.model.Message;
+import org.switchboard.model.Problem;
+import org.switchboard.store.BotStore;
+import org.switchboard.store.ConversationStore;
+import org.switchboard.store.Database;
+import org.switchboard.store.EventStore;
+import org.switchboard.store.GroupCommitter;
+
+/** Conversations started and written by a client (custom chat front ends, API channels), and replays. */
+public final class ConversationIntake {
+  public record Posted(Message message, Event event) {}
+
+  private final Database db;
+  private final GroupCommitter committer;
+  private final Clock clock;
+  private final Runnable wakeWorkers;
+
+  public ConversationIntake(Database db, GroupCommitter committer, Clock clock, Runnable wakeWorkers) {
+    this.db = db;
+    this.committer = committer;
+    this.clock = clock;
+    this.wakeWorkers = wakeWorkers;
+  }
+
+  public Conversation start(String projectId, String botId, ContactInput contact, ObjectNode variables, String channelId) {
+    Bot bot = db.read(h -> BotStore.find(h, botId)).filter(b -> b.projectId().equals(projectId))
+        .orElseThrow(() -> Problem.invalid("botId", "no bot " + botId + " in this project"));
+    if (bot.publishedVersion() == null) throw Problem.conflict("bot " + botId + " has no published version; publish it first");
+    long now = clock.millis();
+    return committer.submit(h -> {
+      String contactId = Contacts.resolve(h, projectId, contact, now);
+      Conversation c = new Conversation(Ids.conversation(), projectId, botId, bot.publishedVersion(), contactId, null,
+          channelId, Conversation.ACTIVE, variables == null ? Json.object() : variables, Json.object(), now, now);
+      ConversationStore.insert(h, c);
+      return c;
+    });
+  }
+
+  public Conversation get(String conversationId) {
+    return db.read(h -> ConversationStore.find(h, conversationId))
+        .orElseThrow(() -> Problem.notFound("conversation " + conversationId));
+  }
+
+  /**
+   * Stores a user message and the event that lets the bot answer it. 409 for an ended conversation; in handoff
+   * the message is stored and the bot stays silent.
+   */
+  public Posted postMessage(String conversationId, String type, ObjectNode payload, String source, ObjectNode context) {
+    long now = clock.millis();
+    String eventId = Ids.event();
+    String messageId = Ids.message();
+    Posted posted = committer.submit(h -> {
+      Conversation c = ConversationStore.findForUpdate(h, conversationId, db.dialect())
+          .orElseThrow(() -> Problem.notFound("conversation " + conversationId));
+      if (Conversation.ENDED.equals(c.status())) throw Problem.conflict("conversation " + conversationId + " has ended");
+      Message message = ConversationStore.appendMessage(h, messageId, conversationId, Message.USER, type,
+          Json.write(payload), eventId, now);
+      ObjectNode eventContext = context == null ? Json.object() : context.deepCopy();
+      eventContext.put("messageId", messageId);
+      Event event = new Event(eventId, c.projectId(), null, c.channelId(), conversationId, source, "message",
+          Event.ACCEPTED, Json.object().put("type", type).<ObjectNode>set("payload", payload), eventContext, now,
+          null, null, 0, null, null, null);
+      Queue.accept(h, event, now);
+      return new Posted(message, event);
+    });
+    wakeWorkers.run();
+    return posted;
+  }
+
+  public Conversation end(String conversationId) {
+    return setStatus(conversationId, Conversation.ENDED);
+  }
+
+  public Conversation handoff(String conversationId, boolean active) {
+    return setStatus(conversationId, active ? Conversation.HANDOFF : Conversation.ACTIVE);
+  }
+
+  private Conversation setStatus(String conversationId, String status) {
+    long now = clock.millis();
+    return committer.submit(h -> {
+      Conversation c = ConversationStore.findForUpdate(h, conversationId, db.dialect())
+          .orElseThrow(() -> Problem.notFound("conversation " + conversationId));
+      if (Conversation.ENDED.equals(c.status()) && !Conversation.ENDED.equals(status)) {
+        throw Problem.conflict("conversation " + conversationId + " has ended");
+      }
+      ConversationStore.setStatus(h, conversationId, status, now);
+      return ConversationStore.find(h, conversationId).orElseThrow();
+    });
+  }
+
+  /**
+   * Runs an event's payload again as a new event, skipping filter and duplicate checks (the operator asked for
+   * it). It joins the same conversation unless that one has ended; then a new one starts.
+   */
+  public Event replay(String eventId) {
+    Event original = db.read(h -> EventStore.find(h, eventId)).orElseThrow(() -> Problem.notFound("event " + eventId));
+    long now = clock.millis();
+    String newId = Ids.event();
+    Event replayed = committer.submit(h -> {
+      String conversationId = original.conversationId();
+      Conversation c = conversationId == null ? null : ConversationStore.find(h, conversationId).orElse(null);
+      if (c == null || Conversation.ENDED.equals(c.status())) {
+        c = startLike(h, original, c, now);
+      }
+      Event event = new Event(newId, original.projectId(), original.triggerId(), original.channelId(), c.id(),
+          original.source(), original.type(), Event.ACCEPTED, original.payload(), original.context(), now, null, null,
+          0, null, null, null);
+      Queue.accept(h, event, now);
+      return event;
+    });
+    wakeWorkers.run();
+    return replayed;
+  }
+
+  private Conversation startLike(org.jdbi.v3.core.Handle h, Event original, Conversation previous, long now) {
+    String botId = previous != null ? previous.botId() : triggerBot(h, original);
+    Bot bot = BotStore.find(h, botId).orElseThrow(() -> Problem.conflict("the event's bot no longer exists"));
+    if (bot.publishedVersion() == null) throw Problem.conflict("bot " + botId + " has no published version");
+    Conversation c = new Conversation(Ids.conversation(), original.projectId(), botId, bot.publishedVersion(),
+        previous == null ? null : previous.contactId(), original.triggerId(), original.channelId(),
+        Conversation.ACTIVE, Json.object(), Json.object(), now, now);
+    ConversationStore.insert(h, c);
+    return c;
+  }
+
+  private static String triggerBot(org.jdbi.v3.core.Handle h, Event original) {
+    if (original.triggerId() == null) throw Problem.conflict("the event has no conversation to replay into");
+    return org.switchboard.store.TriggerStore.find(h, original.triggerId())
+        .orElseThrow(() -> Problem.conflict("the event's trigger no longer exists")).botId();
+  }
+}

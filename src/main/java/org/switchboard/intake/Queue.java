@@ -1,0 +1,18 @@
+package org.switchboard.intake;
+
+import org.jdbi.v3.core.Handle;
+import org.switchboard.model.Event;
+import org.switchboard.store.ConversationStore;
+import org.switchboard.store.EventStore;
+import org.switchboard.store.QueueStore;
+
+/** Stores an accepted event and its queue entry at the conversation's next position. */
+final class Queue {
+  private Queue() {}
+
+  static void accept(Handle h, Event event, long now) {
+    long position = ConversationStore.nextEventPosition(h, event.conversationId(), now);
+    EventStore.insert(h, event, null);
+    QueueStore.enqueue(h, event.id(), event.conversationId(), position, now);
+  }
+}

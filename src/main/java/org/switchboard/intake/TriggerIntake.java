@@ -1,0 +1,172 @@
+package org.switchboard.intake;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import org.switchboard.auth.Access;
+import org.switchboard.auth.Permission;
+import org.switchboard.auth.Principal;
+import org.switchboard.auth.Secrets;
+import org.switchboard.model.Bot;
+import org.switchboard.model.Event;
+import org.switchboard.model.Ids;
+import org.switchboard.model.Json;
+import org.switchboard.model.Problem;
+import org.switchboard.model.Trigger;
+import org.switchboard.runtime.Expressions;
+import org.switchboard.store.BotStore;
+import org.switchboard.store.Database;
+import org.switchboard.store.EventStore;
+import org.switchboard.store.GroupCommitter;
+import org.switchboard.store.TriggerStore;
+
+/**
+ * Accepts trigger events, in this order: trigger state and auth, filter, duplicates and idempotency keys, session
+ * and contact, then one group-committed write of the event and its queue entry. Nothing is acknowledged before
+ * that commit. Every dialect comes through here.
+ */
+public final class TriggerIntake {
+  public static final long IDEMPOTENCY_WINDOW_MS = 24L * 3600 * 1000;
+
+  /** How a caller proves it may invoke the trigger. */
+  public enum CredentialRule {
+    /** The trigger secret, or an API key with project.trigger on the trigger's project (native). */
+    SECRET_OR_KEY,
+    /** The trigger secret only (ChatBotKit). */
+    SECRET_ONLY,
+    /** An API key with project.trigger (Chathive, AEI). */
+    KEY_ONLY
+  }
+
+  public record Invocation(JsonNode payload, Map<String, String> headers, Map<String, String> query,
+                           String sessionKey, ContactInput contact, String idempotencyKey, String source,
+                           ObjectNode context) {}
+
+  /** The stored event; {@code repeated} when an idempotency key answered with an earlier event. */
+  public record Outcome(Event event, Trigger trigger, boolean repeated) {}
+
+  private final Database db;
+  private final GroupCommitter committer;
+  private final Access access;
+  private final Secrets secrets;
+  private final Clock clock;
+  private final Runnable wakeWorkers;
+
+  public TriggerIntake(Database db, GroupCommitter committer, Access access, Secrets secrets, Clock clock,
+                       Runnable wakeWorkers) {
+    this.db = db;
+    this.committer = committer;
+    this.access = access;
+    this.secrets = secrets;
+    this.clock = clock;
+    this.wakeWorkers = wakeWorkers;
+  }
+
+  /** 404 for an unknown or paused trigger, whatever the credentials (no probing of ids). */
+  public Trigger activeTrigger(String triggerId) {
+    return db.read(h -> TriggerStore.find(h, triggerId)).filter(Trigger::active)
+        .orElseThrow(() -> Problem.notFound("trigger " + triggerId));
+  }
+
+  public Trigger activeTriggerByKey(String projectId, String key) {
+    return db.read(h -> TriggerStore.findByKey(h, projectId, key)).filter(Trigger::active)
+        .orElseThrow(() -> Problem.notFound("trigger '" + key + "'"));
+  }
+
+  /** 401 without a valid credential, 403 for a key without project.trigger on this project. */
+  public void authorize(Trigger trigger, String token, CredentialRule rule) {
+    if (!trigger.authenticate() && rule != CredentialRule.KEY_ONLY) return;
+    if (token == null || token.isBlank()) throw Problem.unauthorized("this trigger needs its secret or an API key");
+    if (rule != CredentialRule.KEY_ONLY && Secrets.constantTimeEquals(token, secrets.decrypt(trigger.secretSealed()))) {
+      return;
+    }
+    if (rule == CredentialRule.SECRET_ONLY) throw Problem.unauthorized("the trigger secret is not valid");
+    Principal principal = access.identify(token)
+        .orElseThrow(() -> Problem.unauthorized("the trigger secret or API key is not valid"));
+    principal.require(trigger.projectId(), Permission.TRIGGER);
+  }
+
+  public Outcome invoke(Trigger trigger, Invocation in) {
+    long now = clock.millis();
+    int version = publishedVersion(trigger.botId());
+    String dropReason = passesFilter(trigger, in) ? null : "filter";
+    String sessionKey = trigger.sessionDurationSeconds() == 0 ? null
+        : in.sessionKey() != null ? "session:" + in.sessionKey() : in.contact().sessionKey();
+    String eventId = Ids.event();
+    Outcome outcome = committer.submit(h -> {
+      if (in.idempotencyKey() != null) {
+        Optional<String> earlier = EventStore.idempotencyKey(h, "trigger:" + trigger.id(), in.idempotencyKey(),
+            eventId, now, now - IDEMPOTENCY_WINDOW_MS);
+        if (earlier.isPresent()) return new Outcome(EventStore.find(h, earlier.get()).orElseThrow(), trigger, true);
+      }
+      if (dropReason != null) return new Outcome(drop(h, trigger, in, eventId, now, dropReason, null), trigger, false);
+      if (trigger.ignoreDuplicates()) {
+        Optional<String> original = EventStore.fingerprint(h, trigger.id(), fingerprint(in.payload()), eventId, now,
+            now - trigger.duplicateWindowSeconds() * 1000);
+        if (original.isPresent()) {
+          return new Outcome(drop(h, trigger, in, eventId, now, "duplicate", original.get()), trigger, false);
+        }
+      }
+      String contactId = Contacts.resolve(h, trigger.projectId(), in.contact(), now);
+      var conversation = Sessions.resolve(h, db.dialect(), trigger, sessionKey, contactId, version, now);
+      Event event = new Event(eventId, trigger.projectId(), trigger.id(), null, conversation.id(), in.source(),
+          "trigger", Event.ACCEPTED, in.payload(), context(trigger, in), now, null, null, 0, null, null, null);
+      Queue.accept(h, event, now);
+      return new Outcome(event, trigger, false);
+    });
+    if (Event.ACCEPTED.equals(outcome.event().status()) && !outcome.repeated()) wakeWorkers.run();
+    return outcome;
+  }
+
+  private int publishedVersion(String botId) {
+    Bot bot = db.read(h -> BotStore.find(h, botId)).orElseThrow(() -> Problem.conflict("the trigger's bot no longer exists"));
+    if (bot.publishedVersion() == null) {
+      throw Problem.conflict("bot " + botId + " has no published version; publish it first");
+    }
+    return bot.publishedVersion();
+  }
+
+  private static boolean passesFilter(Trigger trigger, Invocation in) {
+    if (trigger.filter() == null) return true;
+    Map<String, Object> vars = new HashMap<>();
+    vars.put("body", Expressions.toCel(in.payload()));
+    vars.put("headers", new HashMap<>(in.headers()));
+    vars.put("query", new HashMap<>(in.query()));
+    try {
+      return Expressions.test(Expressions.Scope.FILTER, trigger.filter(), vars);
+    } catch (Expressions.Failure e) {
+      return false; // a filter that cannot be evaluated on this body does not let it through
+    }
+  }
+
+  private Event drop(Handle h, Trigger trigger, Invocation in, String eventId, long now, String reason, String original) {
+    Event event = new Event(eventId, trigger.projectId(), trigger.id(), null, null, in.source(), "trigger",
+        Event.DROPPED, in.payload(), context(trigger, in), now, null, now, 0, null, reason, original);
+    EventStore.insert(h, event, null);
+    return event;
+  }
+
+  private static ObjectNode context(Trigger trigger, Invocation in) {
+    ObjectNode context = in.context() == null ? Json.object() : in.context().deepCopy();
+    context.set("trigger", Json.object().put("id", trigger.id()).put("key", trigger.key()).put("name", trigger.name()));
+    if (in.sessionKey() != null) context.put("session", in.sessionKey());
+    return context;
+  }
+
+  static String fingerprint(JsonNode payload) {
+    try {
+      byte[] canonical = Json.MAPPER.writer().with(com.fasterxml.jackson.databind.SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+          .writeValueAsBytes(Json.MAPPER.treeToValue(payload, Object.class));
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(canonical));
+    } catch (Exception e) {
+      return HexFormat.of().formatHex(Json.write(payload).getBytes(StandardCharsets.UTF_8));
+    }
+  }
+}

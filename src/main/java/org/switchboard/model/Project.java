@@ -1,0 +1,3 @@
+package org.switchboard.model;
+
+public record Project(String id, String name, long createdAt) {}

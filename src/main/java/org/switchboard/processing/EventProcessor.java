@@ -1,0 +1,179 @@
+package org.switchboard.processing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.switchboard.delivery.Notifier;
+import org.switchboard.model.Bot;
+import org.switchboard.model.BotVersion;
+import org.switchboard.model.Contact;
+import org.switchboard.model.Conversation;
+import org.switchboard.model.Event;
+import org.switchboard.model.Ids;
+import org.switchboard.model.Json;
+import org.switchboard.model.Message;
+import org.switchboard.model.Times;
+import org.switchboard.runtime.BotRuntime;
+import org.switchboard.runtime.Turn;
+import org.switchboard.store.BotStore;
+import org.switchboard.store.ContactStore;
+import org.switchboard.store.ConversationStore;
+import org.switchboard.store.Database;
+import org.switchboard.store.EventStore;
+import org.switchboard.store.GroupCommitter;
+import org.switchboard.store.QueueStore;
+
+/**
+ * Runs one claimed event through the bot and commits what it produced (messages, variables, status) together
+ * with the event's completion and the removal of its queue entry, so a retry can never send a message twice.
+ */
+public final class EventProcessor {
+  public static final int MAX_ATTEMPTS = 5;
+  private static final long[] BACKOFF_MS = {1_000, 5_000, 15_000, 60_000};
+  private static final Logger LOG = LoggerFactory.getLogger(EventProcessor.class);
+
+  private final Database db;
+  private final GroupCommitter committer;
+  private final BotRuntime runtime;
+  private final Notifier notifier;
+  private final Clock clock;
+
+  public EventProcessor(Database db, GroupCommitter committer, BotRuntime runtime, Notifier notifier, Clock clock) {
+    this.db = db;
+    this.committer = committer;
+    this.runtime = runtime;
+    this.notifier = notifier;
+    this.clock = clock;
+  }
+
+  private static final class LeaseLost extends RuntimeException {
+    LeaseLost() { super("lease lost", null, false, false); }
+  }
+
+  void process(QueueStore.Claim claim, String owner) {
+    try {
+      Event event = db.read(h -> EventStore.find(h, claim.eventId())).orElseThrow();
+      if (claim.attempts() > MAX_ATTEMPTS) {
+        fail(claim, owner, event, "gave up after " + MAX_ATTEMPTS + " attempts (the event kept crashing its worker)");
+        return;
+      }
+      db.write(h -> {
+        EventStore.markStarted(h, claim.eventId(), claim.attempts(), clock.millis());
+        return null;
+      });
+      Conversation conversation = db.read(h -> ConversationStore.find(h, claim.conversationId())).orElseThrow();
+      Turn.Output output;
+      if (!Conversation.ACTIVE.equals(conversation.status())) {
+        output = silent(conversation);
+      } else {
+        try {
+          output = run(event, conversation);
+        } catch (Turn.Failure failure) {
+          fail(claim, owner, event, failure.getMessage());
+          return;
+        }
+      }
+      complete(claim, owner, event, conversation, output);
+    } catch (LeaseLost e) {
+      LOG.info("event {} was taken over by another worker; dropping this run", claim.eventId());
+    } catch (RuntimeException e) {
+      LOG.warn("event {} attempt {} failed: {}", claim.eventId(), claim.attempts(), e.toString());
+      retryOrFail(claim, owner, e.toString());
+    }
+  }
+
+  private Turn.Output run(Event event, Conversation conversation) throws Turn.Failure {
+    Bot bot = db.read(h -> BotStore.find(h, conversation.botId()))
+        .orElseThrow(() -> new Turn.Failure("the conversation's bot no longer exists"));
+    BotVersion version = db.read(h -> BotStore.version(h, bot.id(), conversation.botVersion()))
+        .orElseThrow(() -> new Turn.Failure("bot version " + conversation.botVersion() + " does not exist"));
+    Contact contact = conversation.contactId() == null ? null
+        : db.read(h -> ContactStore.find(h, conversation.contactId())).orElse(null);
+    ObjectNode state = conversation.state().isObject() ? (ObjectNode) conversation.state() : Json.object();
+    boolean first = !state.path("started").asBoolean(false);
+    ObjectNode variables = Json.object();
+    if (first && version.definition().path("variables").isObject()) variables.setAll((ObjectNode) version.definition().get("variables"));
+    if (conversation.variables().isObject()) variables.setAll((ObjectNode) conversation.variables());
+    state.put("started", true);
+    ObjectNode scope = Scope.of(event, conversation, contact, bot, version.version(), clock.millis());
+    String triggerKey = event.context().path("trigger").path("key").asText(null);
+    return runtime.run(new Turn.Input(version.definition(), event.type(), triggerKey, first, scope, variables, state));
+  }
+
+  private static Turn.Output silent(Conversation conversation) {
+    return new Turn.Output(List.of(), (ObjectNode) conversation.variables(), (ObjectNode) conversation.state(),
+        conversation.status(), List.of(Json.tree(java.util.Map.of("skipped", "conversation is " + conversation.status()))));
+  }
+
+  private void complete(QueueStore.Claim claim, String owner, Event event, Conversation conversation, Turn.Output out) {
+    long now = clock.millis();
+    committer.submit(h -> {
+      if (!QueueStore.complete(h, claim.eventId(), owner)) throw new LeaseLost();
+      List<String> messageIds = new ArrayList<>();
+      for (Turn.OutMessage m : out.messages()) {
+        Message stored = ConversationStore.appendMessage(h, Ids.message(), conversation.id(), Message.BOT, m.type(),
+            Json.write(m.payload()), event.id(), now);
+        messageIds.add(stored.id());
+      }
+      // A handoff or end that happened while the event ran wins over the flow's own status.
+      String status = ConversationStore.find(h, conversation.id()).map(Conversation::status).orElse(out.conversationStatus());
+      if (Conversation.ACTIVE.equals(status)) status = out.conversationStatus();
+      ConversationStore.saveRuntime(h, conversation.id(), status, Json.write(out.variables()), Json.write(out.state()));
+      EventStore.finish(h, event.id(), Event.COMPLETED, Json.write(result(messageIds, out.trace(), null)), now);
+      return null;
+    });
+    notifier.eventFinished(event.id());
+    notifier.conversationChanged(conversation.id());
+  }
+
+  private void fail(QueueStore.Claim claim, String owner, Event event, String error) {
+    long now = clock.millis();
+    committer.submit(h -> {
+      if (!QueueStore.complete(h, claim.eventId(), owner)) throw new LeaseLost();
+      EventStore.finish(h, event.id(), Event.FAILED, Json.write(result(List.of(), List.of(), error)), now);
+      return null;
+    });
+    notifier.eventFinished(event.id());
+    notifier.conversationChanged(claim.conversationId());
+  }
+
+  private void retryOrFail(QueueStore.Claim claim, String owner, String error) {
+    try {
+      if (claim.attempts() >= MAX_ATTEMPTS) {
+        Event event = db.read(h -> EventStore.find(h, claim.eventId())).orElseThrow();
+        fail(claim, owner, event, "failed after " + claim.attempts() + " attempts: " + error);
+        return;
+      }
+      long delay = BACKOFF_MS[Math.min(claim.attempts() - 1, BACKOFF_MS.length - 1)];
+      long jittered = delay / 2 + ThreadLocalRandom.current().nextLong(delay);
+      long at = clock.millis() + jittered;
+      committer.submit(h -> {
+        if (!QueueStore.postpone(h, claim.eventId(), owner, at)) throw new LeaseLost();
+        EventStore.retryLater(h, claim.eventId(), Json.write(result(List.of(), List.of(),
+            "attempt " + claim.attempts() + " failed: " + error + "; next attempt at " + Times.iso(at))));
+        return null;
+      });
+    } catch (LeaseLost e) {
+      LOG.info("event {} was taken over by another worker", claim.eventId());
+    } catch (RuntimeException e) {
+      LOG.warn("could not record the failure of event {}; its lease will expire: {}", claim.eventId(), e.toString());
+    }
+  }
+
+  private static ObjectNode result(List<String> messageIds, List<JsonNode> trace, String error) {
+    ObjectNode result = Json.object();
+    ArrayNode ids = result.putArray("messageIds");
+    messageIds.forEach(ids::add);
+    ArrayNode actions = result.putArray("actions");
+    trace.forEach(actions::add);
+    if (error == null) result.putNull("error");
+    else result.put("error", error);
+    return result;
+  }
+}

@@ -1,0 +1,145 @@
+package org.switchboard.processing;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.switchboard.store.Database;
+import org.switchboard.store.QueueStore;
+
+/**
+ * Claims queued events under a lease and runs each on a virtual thread. Leases are renewed while work runs; a
+ * node that dies stops renewing, so its events become claimable again once the lease runs out.
+ */
+public final class Worker implements AutoCloseable {
+  public static final long LEASE_MS = 30_000;
+  private static final long IDLE_POLL_MS = 500;
+  private static final Logger LOG = LoggerFactory.getLogger(Worker.class);
+
+  private final Database db;
+  private final EventProcessor processor;
+  private final Clock clock;
+  private final String owner;
+  private final int concurrency;
+  private final Semaphore slots;
+  private final Semaphore wakeUp = new Semaphore(0);
+  private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+  private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+  private volatile boolean running;
+  private Thread loop;
+  private Thread renewer;
+
+  public Worker(Database db, EventProcessor processor, Clock clock, String owner, int concurrency) {
+    this.db = db;
+    this.processor = processor;
+    this.clock = clock;
+    this.owner = owner;
+    this.concurrency = concurrency;
+    this.slots = new Semaphore(concurrency);
+  }
+
+  public void start() {
+    running = true;
+    loop = Thread.ofPlatform().name("worker-claim").daemon(true).start(this::claimLoop);
+    renewer = Thread.ofPlatform().name("worker-lease").daemon(true).start(this::renewLoop);
+  }
+
+  /** New work was committed: claim without waiting for the next poll. */
+  public void wake() {
+    if (wakeUp.availablePermits() == 0) wakeUp.release();
+  }
+
+  private void claimLoop() {
+    while (running) {
+      try {
+        int free = slots.availablePermits();
+        List<QueueStore.Claim> claims = List.of();
+        if (free > 0) {
+          long now = clock.millis();
+          claims = db.write(h -> QueueStore.claim(h, db.dialect(), owner, now, now + LEASE_MS, free));
+        }
+        for (QueueStore.Claim claim : claims) {
+          slots.acquireUninterruptibly();
+          inFlight.add(claim.eventId());
+          executor.execute(() -> {
+            try {
+              processor.process(claim, owner);
+            } finally {
+              inFlight.remove(claim.eventId());
+              slots.release();
+              wake();
+            }
+          });
+        }
+        if (claims.isEmpty() || slots.availablePermits() == 0) {
+          wakeUp.tryAcquire(IDLE_POLL_MS, TimeUnit.MILLISECONDS);
+          wakeUp.drainPermits();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (RuntimeException e) {
+        LOG.warn("claiming work failed; retrying: {}", e.toString());
+        sleep(1000);
+      }
+    }
+  }
+
+  private void renewLoop() {
+    while (running) {
+      sleep(LEASE_MS / 3);
+      if (inFlight.isEmpty()) continue;
+      try {
+        List<String> ids = List.copyOf(inFlight);
+        db.write(h -> QueueStore.renew(h, owner, ids, clock.millis() + LEASE_MS));
+      } catch (RuntimeException e) {
+        LOG.warn("renewing leases failed: {}", e.toString());
+      }
+    }
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  public int inFlight() { return inFlight.size(); }
+
+  public int concurrency() { return concurrency; }
+
+  /** Stops claiming, lets running events finish for up to {@code graceMillis}, then gives back the rest. */
+  public void stop(long graceMillis) {
+    running = false;
+    if (loop == null) return;
+    wake();
+    loop.interrupt();
+    renewer.interrupt();
+    executor.shutdown();
+    try {
+      if (!executor.awaitTermination(graceMillis, TimeUnit.MILLISECONDS)) {
+        LOG.info("{} events still running at shutdown; releasing their leases", inFlight.size());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    try {
+      int released = db.write(h -> QueueStore.release(h, owner));
+      if (released > 0) LOG.info("released {} leases", released);
+    } catch (RuntimeException e) {
+      LOG.warn("releasing leases failed; they expire in {} ms: {}", LEASE_MS, e.toString());
+    }
+    executor.shutdownNow();
+  }
+
+  @Override
+  public void close() { stop(5_000); }
+}

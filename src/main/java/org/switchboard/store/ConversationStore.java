@@ -1,0 +1,118 @@
+package org.switchboard.store;
+
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.mapper.RowMapper;
+import org.switchboard.model.Conversation;
+import org.switchboard.model.Json;
+import org.switchboard.model.Message;
+
+/** Conversations, the session keys that lead to them, and their messages. */
+public final class ConversationStore {
+  private static final RowMapper<Conversation> CONVERSATION = (rs, ctx) -> new Conversation(rs.getString("id"),
+      rs.getString("project_id"), rs.getString("bot_id"), rs.getInt("bot_version"), rs.getString("contact_id"),
+      rs.getString("trigger_id"), rs.getString("channel_id"), rs.getString("status"),
+      Json.read(rs.getString("variables")), Json.read(rs.getString("state")), rs.getLong("created_at"),
+      rs.getLong("last_activity_at"));
+  private static final RowMapper<Message> MESSAGE = (rs, ctx) -> new Message(rs.getString("id"),
+      rs.getString("conversation_id"), rs.getLong("seq"), rs.getString("role"), rs.getString("type"),
+      Json.read(rs.getString("payload")), rs.getString("event_id"), rs.getLong("created_at"));
+
+  private ConversationStore() {}
+
+  public static void insert(Handle h, Conversation c) {
+    h.createUpdate("INSERT INTO conversations (id, project_id, bot_id, bot_version, contact_id, trigger_id, channel_id, "
+            + "status, variables, state, event_seq, message_seq, created_at, last_activity_at) VALUES (:id, :projectId, "
+            + ":botId, :botVersion, :contactId, :triggerId, :channelId, :status, :variables, :state, 0, 0, :createdAt, "
+            + ":lastActivityAt)")
+        .bind("id", c.id()).bind("projectId", c.projectId()).bind("botId", c.botId()).bind("botVersion", c.botVersion())
+        .bind("contactId", c.contactId()).bind("triggerId", c.triggerId()).bind("channelId", c.channelId())
+        .bind("status", c.status()).bind("variables", Json.write(c.variables())).bind("state", Json.write(c.state()))
+        .bind("createdAt", c.createdAt()).bind("lastActivityAt", c.lastActivityAt()).execute();
+  }
+
+  public static Optional<Conversation> find(Handle h, String id) {
+    return h.createQuery("SELECT * FROM conversations WHERE id = :id").bind("id", id).map(CONVERSATION).findOne();
+  }
+
+  public static void delete(Handle h, String id) {
+    h.createUpdate("DELETE FROM conversations WHERE id = :id").bind("id", id).execute();
+  }
+
+  public static Optional<Conversation> findForUpdate(Handle h, String id, Database.Dialect dialect) {
+    return h.createQuery("SELECT * FROM conversations WHERE id = :id" + dialect.forUpdate())
+        .bind("id", id).map(CONVERSATION).findOne();
+  }
+
+  public static List<Conversation> list(Handle h, String projectId, String botId, String contactId, String status,
+                                        String before, int limit) {
+    return h.createQuery("SELECT * FROM conversations WHERE project_id = :p AND (:bot IS NULL OR bot_id = :bot) "
+            + "AND (:contact IS NULL OR contact_id = :contact) AND (:status IS NULL OR status = :status) "
+            + "AND (:before IS NULL OR id < :before) ORDER BY id DESC LIMIT :limit")
+        .bind("p", projectId).bind("bot", botId).bind("contact", contactId).bind("status", status)
+        .bind("before", before).bind("limit", limit).map(CONVERSATION).list();
+  }
+
+  /** Takes the next event position in the conversation and marks it active now. */
+  public static long nextEventPosition(Handle h, String conversationId, long now) {
+    return h.createQuery("UPDATE conversations SET event_seq = event_seq + 1, last_activity_at = :now "
+            + "WHERE id = :id RETURNING event_seq")
+        .bind("id", conversationId).bind("now", now).mapTo(Long.class).one();
+  }
+
+  public static void setStatus(Handle h, String id, String status, long now) {
+    h.createUpdate("UPDATE conversations SET status = :s, last_activity_at = :now WHERE id = :id")
+        .bind("s", status).bind("now", now).bind("id", id).execute();
+  }
+
+  public static void saveRuntime(Handle h, String id, String status, String variablesJson, String stateJson) {
+    h.createUpdate("UPDATE conversations SET status = :s, variables = :v, state = :st WHERE id = :id")
+        .bind("s", status).bind("v", variablesJson).bind("st", stateJson).bind("id", id).execute();
+  }
+
+  public static Optional<String> sessionConversation(Handle h, String triggerId, String key, Database.Dialect d) {
+    return h.createQuery("SELECT conversation_id FROM sessions WHERE trigger_id = :t AND session_key = :k" + d.forUpdate())
+        .bind("t", triggerId).bind("k", key).mapTo(String.class).findOne();
+  }
+
+  /** Points the session key at a conversation; returns false when another writer created the row first. */
+  public static boolean claimSession(Handle h, String triggerId, String key, String conversationId) {
+    return h.createUpdate("INSERT INTO sessions (trigger_id, session_key, conversation_id) VALUES (:t, :k, :c) "
+            + "ON CONFLICT (trigger_id, session_key) DO NOTHING")
+        .bind("t", triggerId).bind("k", key).bind("c", conversationId).execute() > 0;
+  }
+
+  public static void moveSession(Handle h, String triggerId, String key, String conversationId) {
+    h.createUpdate("UPDATE sessions SET conversation_id = :c WHERE trigger_id = :t AND session_key = :k")
+        .bind("t", triggerId).bind("k", key).bind("c", conversationId).execute();
+  }
+
+  /** Appends a message with the conversation's next sequence number. */
+  public static Message appendMessage(Handle h, String id, String conversationId, String role, String type,
+                                      String payloadJson, String eventId, long now) {
+    long seq = h.createQuery("UPDATE conversations SET message_seq = message_seq + 1 WHERE id = :id RETURNING message_seq")
+        .bind("id", conversationId).mapTo(Long.class).one();
+    h.createUpdate("INSERT INTO messages (id, conversation_id, seq, role, type, payload, event_id, created_at) "
+            + "VALUES (:id, :c, :seq, :role, :type, :payload, :event, :now)")
+        .bind("id", id).bind("c", conversationId).bind("seq", seq).bind("role", role).bind("type", type)
+        .bind("payload", payloadJson).bind("event", eventId).bind("now", now).execute();
+    return new Message(id, conversationId, seq, role, type, Json.read(payloadJson), eventId, now);
+  }
+
+  public static List<Message> messagesAfter(Handle h, String conversationId, long afterSeq, int limit) {
+    return h.createQuery("SELECT * FROM messages WHERE conversation_id = :c AND seq > :after ORDER BY seq LIMIT :limit")
+        .bind("c", conversationId).bind("after", afterSeq).bind("limit", limit).map(MESSAGE).list();
+  }
+
+  public static List<Message> messagesOfEvent(Handle h, String eventId) {
+    return h.createQuery("SELECT * FROM messages WHERE event_id = :e AND role = 'bot' ORDER BY seq")
+        .bind("e", eventId).map(MESSAGE).list();
+  }
+
+  public static List<Message> recentMessages(Handle h, String conversationId, int limit) {
+    List<Message> newestFirst = h.createQuery("SELECT * FROM messages WHERE conversation_id = :c ORDER BY seq DESC LIMIT :limit")
+        .bind("c", conversationId).bind("limit", limit).map(MESSAGE).list();
+    return newestFirst.reversed();
+  }
+}

@@ -1,0 +1,115 @@
+package org.switchboard.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.locks.ReentrantLock;
+import org.flywaydb.core.Flyway;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.HandleCallback;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
+
+/**
+ * The one entry to storage. SQLite (embedded default) and PostgreSQL run the same migrations and the same SQL;
+ * the few differences (row locks) live in {@link Dialect}. SQLite allows one writer, so write transactions take a
+ * process-wide lock instead of spinning on SQLITE_BUSY.
+ */
+public final class Database implements AutoCloseable {
+  public enum Dialect {
+    SQLITE, POSTGRES;
+
+    /** Row lock for read-then-write inside a transaction; SQLite's single writer already serialises. */
+    public String forUpdate() { return this == POSTGRES ? " FOR UPDATE" : ""; }
+
+    public String forUpdateSkipLocked(String alias) {
+      return this == POSTGRES ? " FOR UPDATE OF " + alias + " SKIP LOCKED" : "";
+    }
+  }
+
+  private final HikariDataSource dataSource;
+  private final Jdbi jdbi;
+  private final Dialect dialect;
+  private final ReentrantLock writeLock = new ReentrantLock();
+  private volatile boolean migrated;
+
+  private Database(HikariDataSource dataSource, Dialect dialect) {
+    this.dataSource = dataSource;
+    this.dialect = dialect;
+    this.jdbi = Jdbi.create(dataSource);
+  }
+
+  public static Database sqlite(Path dataDir) {
+    try {
+      Files.createDirectories(dataDir);
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("cannot create data directory " + dataDir + ": " + e.getMessage(), e);
+    }
+    HikariConfig config = new HikariConfig();
+    config.setPoolName("sqlite");
+    config.setJdbcUrl("jdbc:sqlite:" + dataDir.resolve("switchboard.db").toAbsolutePath());
+    // WAL: readers never block the writer. synchronous=FULL: a commit is on disk before we answer 2xx.
+    config.addDataSourceProperty("journal_mode", "WAL");
+    config.addDataSourceProperty("synchronous", "FULL");
+    config.addDataSourceProperty("busy_timeout", "10000");
+    config.addDataSourceProperty("foreign_keys", "true");
+    config.addDataSourceProperty("transaction_mode", "IMMEDIATE");
+    config.setMaximumPoolSize(8);
+    config.setConnectionTimeout(10_000);
+    return new Database(new HikariDataSource(config), Dialect.SQLITE);
+  }
+
+  public static Database postgres(String url, String user, String password) {
+    HikariConfig config = new HikariConfig();
+    config.setPoolName("postgres");
+    config.setJdbcUrl(url);
+    if (user != null) config.setUsername(user);
+    if (password != null) config.setPassword(password);
+    config.setMaximumPoolSize(16);
+    config.setConnectionTimeout(5_000);
+    // Start even when the database is down; /readyz says 503 until it answers.
+    config.setInitializationFailTimeout(-1);
+    return new Database(new HikariDataSource(config), Dialect.POSTGRES);
+  }
+
+  public void migrate() {
+    Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+    migrated = true;
+  }
+
+  public Dialect dialect() { return dialect; }
+
+  /** Runs a write transaction; on SQLite writers queue on a lock instead of retrying on SQLITE_BUSY. */
+  public <T, X extends Exception> T write(HandleCallback<T, X> work) throws X {
+    if (dialect == Dialect.SQLITE) {
+      writeLock.lock();
+      try {
+        return jdbi.inTransaction(work);
+      } finally {
+        writeLock.unlock();
+      }
+    }
+    return jdbi.inTransaction(TransactionIsolationLevel.READ_COMMITTED, work);
+  }
+
+  public <T, X extends Exception> T read(HandleCallback<T, X> work) throws X {
+    return jdbi.withHandle(work);
+  }
+
+  /** True when the database answers and the schema is current. */
+  public boolean ready() {
+    if (!migrated) return false;
+    try {
+      return jdbi.withHandle(h -> h.createQuery("SELECT 1").mapTo(Integer.class).one()) == 1;
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  public Jdbi jdbi() { return jdbi; }
+
+  @Override
+  public void close() { dataSource.close(); }
+
+}

@@ -1,0 +1,92 @@
+package org.switchboard.store;
+
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.mapper.RowMapper;
+import org.switchboard.model.Event;
+import org.switchboard.model.Json;
+
+/** Events, duplicate fingerprints and idempotency keys. */
+public final class EventStore {
+  static final RowMapper<Event> EVENT = (rs, ctx) -> new Event(rs.getString("id"), rs.getString("project_id"),
+      rs.getString("trigger_id"), rs.getString("channel_id"), rs.getString("conversation_id"), rs.getString("source"),
+      rs.getString("type"), rs.getString("status"), Json.read(rs.getString("payload")),
+      Json.read(rs.getString("context")), rs.getLong("received_at"), Rows.nullableLong(rs, "started_at"),
+      Rows.nullableLong(rs, "completed_at"), rs.getInt("attempts"), Json.read(rs.getString("result")),
+      rs.getString("drop_reason"), rs.getString("original_event_id"));
+
+  private EventStore() {}
+
+  public static void insert(Handle h, Event e, String replayOf) {
+    h.createUpdate("INSERT INTO events (id, project_id, trigger_id, channel_id, conversation_id, source, type, status, "
+            + "payload, context, received_at, started_at, completed_at, attempts, result, drop_reason, original_event_id, replay_of) "
+            + "VALUES (:id, :projectId, :triggerId, :channelId, :conversationId, :source, :type, :status, :payload, "
+            + ":context, :receivedAt, NULL, :completedAt, 0, :result, :dropReason, :originalEventId, :replayOf)")
+        .bind("id", e.id()).bind("projectId", e.projectId()).bind("triggerId", e.triggerId())
+        .bind("channelId", e.channelId()).bind("conversationId", e.conversationId()).bind("source", e.source())
+        .bind("type", e.type()).bind("status", e.status()).bind("payload", Json.write(e.payload()))
+        .bind("context", Json.write(e.context())).bind("receivedAt", e.receivedAt())
+        .bind("completedAt", e.completedAt()).bind("result", e.result() == null ? null : Json.write(e.result()))
+        .bind("dropReason", e.dropReason()).bind("originalEventId", e.originalEventId()).bind("replayOf", replayOf)
+        .execute();
+  }
+
+  public static Optional<Event> find(Handle h, String id) {
+    return h.createQuery("SELECT * FROM events WHERE id = :id").bind("id", id).map(EVENT).findOne();
+  }
+
+  public static List<Event> list(Handle h, String projectId, String triggerId, String status, String conversationId,
+                                 String before, int limit) {
+    return h.createQuery("SELECT * FROM events WHERE project_id = :p AND (:t IS NULL OR trigger_id = :t) "
+            + "AND (:s IS NULL OR status = :s) AND (:c IS NULL OR conversation_id = :c) "
+            + "AND (:before IS NULL OR id < :before) ORDER BY id DESC LIMIT :limit")
+        .bind("p", projectId).bind("t", triggerId).bind("s", status).bind("c", conversationId)
+        .bind("before", before).bind("limit", limit).map(EVENT).list();
+  }
+
+  public static void markStarted(Handle h, String id, int attempts, long now) {
+    h.createUpdate("UPDATE events SET status = 'processing', attempts = :a, "
+            + "started_at = COALESCE(started_at, :now) WHERE id = :id")
+        .bind("id", id).bind("a", attempts).bind("now", now).execute();
+  }
+
+  public static void finish(Handle h, String id, String status, String resultJson, long now) {
+    h.createUpdate("UPDATE events SET status = :s, result = :r, completed_at = :now WHERE id = :id")
+        .bind("id", id).bind("s", status).bind("r", resultJson).bind("now", now).execute();
+  }
+
+  /** Back to accepted while a retry waits; the last error stays visible in the result. */
+  public static void retryLater(Handle h, String id, String resultJson) {
+    h.createUpdate("UPDATE events SET status = 'accepted', result = :r WHERE id = :id")
+        .bind("id", id).bind("r", resultJson).execute();
+  }
+
+  /**
+   * Records a body fingerprint unless an event with the same body is inside the window. Returns the earlier
+   * event's id when this one is a duplicate. One statement, so racing writers on several nodes agree.
+   */
+  public static Optional<String> fingerprint(Handle h, String triggerId, String hash, String eventId, long now,
+                                             long windowStart) {
+    int changed = h.createUpdate("INSERT INTO event_fingerprints (trigger_id, body_hash, event_id, received_at) "
+            + "VALUES (:t, :h, :e, :now) ON CONFLICT (trigger_id, body_hash) DO UPDATE SET event_id = excluded.event_id, "
+            + "received_at = excluded.received_at WHERE event_fingerprints.received_at < :windowStart")
+        .bind("t", triggerId).bind("h", hash).bind("e", eventId).bind("now", now).bind("windowStart", windowStart)
+        .execute();
+    if (changed > 0) return Optional.empty();
+    return h.createQuery("SELECT event_id FROM event_fingerprints WHERE trigger_id = :t AND body_hash = :h")
+        .bind("t", triggerId).bind("h", hash).mapTo(String.class).findOne();
+  }
+
+  /** Claims an idempotency key for the event; returns the earlier event's id when the key is still fresh. */
+  public static Optional<String> idempotencyKey(Handle h, String scope, String key, String eventId, long now,
+                                                long freshAfter) {
+    int changed = h.createUpdate("INSERT INTO idempotency_keys (scope, idem_key, event_id, created_at) "
+            + "VALUES (:s, :k, :e, :now) ON CONFLICT (scope, idem_key) DO UPDATE SET event_id = excluded.event_id, "
+            + "created_at = excluded.created_at WHERE idempotency_keys.created_at < :fresh")
+        .bind("s", scope).bind("k", key).bind("e", eventId).bind("now", now).bind("fresh", freshAfter).execute();
+    if (changed > 0) return Optional.empty();
+    return h.createQuery("SELECT event_id FROM idempotency_keys WHERE scope = :s AND idem_key = :k")
+        .bind("s", scope).bind("k", key).mapTo(String.class).findOne();
+  }
+}

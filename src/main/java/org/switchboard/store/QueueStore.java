@@ -1,0 +1,71 @@
+package org.switchboard.store;
+
+import java.util.List;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * The durable work queue. Only the head of each conversation (its lowest position) can be claimed, so one
+ * conversation's events run one at a time and in order, while different conversations run in parallel.
+ */
+public final class QueueStore {
+  public record Claim(String eventId, String conversationId, int attempts) {}
+
+  private QueueStore() {}
+
+  public static void enqueue(Handle h, String eventId, String conversationId, long position, long availableAt) {
+    h.createUpdate("INSERT INTO queue (event_id, conversation_id, position, available_at, lease_owner, lease_until, attempts) "
+            + "VALUES (:e, :c, :p, :at, NULL, NULL, 0)")
+        .bind("e", eventId).bind("c", conversationId).bind("p", position).bind("at", availableAt).execute();
+  }
+
+  /** Leases up to {@code limit} claimable heads to {@code owner} until {@code leaseUntil}. */
+  public static List<Claim> claim(Handle h, Database.Dialect dialect, String owner, long now, long leaseUntil, int limit) {
+    List<String> ids = h.createQuery("SELECT q.event_id FROM queue q WHERE q.available_at <= :now "
+            + "AND (q.lease_until IS NULL OR q.lease_until < :now) "
+            + "AND NOT EXISTS (SELECT 1 FROM queue p WHERE p.conversation_id = q.conversation_id AND p.position < q.position) "
+            + "ORDER BY q.available_at, q.event_id LIMIT :limit" + dialect.forUpdateSkipLocked("q"))
+        .bind("now", now).bind("limit", limit).mapTo(String.class).list();
+    if (ids.isEmpty()) return List.of();
+    return h.createQuery("UPDATE queue SET lease_owner = :owner, lease_until = :until, attempts = attempts + 1 "
+            + "WHERE event_id IN (<ids>) RETURNING event_id, conversation_id, attempts")
+        .bind("owner", owner).bind("until", leaseUntil).bindList("ids", ids)
+        .map((rs, ctx) -> new Claim(rs.getString("event_id"), rs.getString("conversation_id"), rs.getInt("attempts")))
+        .list();
+  }
+
+  /** Removes the entry if this owner still holds it; false means the lease was lost and the work must be dropped. */
+  public static boolean complete(Handle h, String eventId, String owner) {
+    return h.createUpdate("DELETE FROM queue WHERE event_id = :e AND lease_owner = :o")
+        .bind("e", eventId).bind("o", owner).execute() > 0;
+  }
+
+  public static boolean postpone(Handle h, String eventId, String owner, long availableAt) {
+    return h.createUpdate("UPDATE queue SET lease_owner = NULL, lease_until = NULL, available_at = :at "
+            + "WHERE event_id = :e AND lease_owner = :o")
+        .bind("e", eventId).bind("o", owner).bind("at", availableAt).execute() > 0;
+  }
+
+  public static int renew(Handle h, String owner, List<String> eventIds, long leaseUntil) {
+    if (eventIds.isEmpty()) return 0;
+    return h.createUpdate("UPDATE queue SET lease_until = :until WHERE lease_owner = :o AND event_id IN (<ids>)")
+        .bind("until", leaseUntil).bind("o", owner).bindList("ids", eventIds).execute();
+  }
+
+  /** Gives back every lease of this owner (a clean shutdown); the attempt it used is returned too. */
+  public static int release(Handle h, String owner) {
+    h.createUpdate("UPDATE events SET status = 'accepted' WHERE id IN (SELECT event_id FROM queue WHERE lease_owner = :o)")
+        .bind("o", owner).execute();
+    return h.createUpdate("UPDATE queue SET lease_owner = NULL, lease_until = NULL, attempts = attempts - 1 "
+            + "WHERE lease_owner = :o").bind("o", owner).execute();
+  }
+
+  public static long depth(Handle h) {
+    return h.createQuery("SELECT COUNT(*) FROM queue").mapTo(Long.class).one();
+  }
+
+  /** Milliseconds until the earliest entry becomes claimable, or -1 if the queue is empty. */
+  public static long nextAvailableAt(Handle h) {
+    Long at = h.createQuery("SELECT MIN(COALESCE(lease_until, available_at)) FROM queue").mapTo(Long.class).one();
+    return at == null ? -1 : at;
+  }
+}

@@ -1,0 +1,98 @@
+package org.switchboard.store;
+
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.mapper.RowMapper;
+import org.switchboard.model.Json;
+import org.switchboard.model.Trigger;
+
+public final class TriggerStore {
+  private static final RowMapper<Trigger> TRIGGER = (rs, ctx) -> new Trigger(
+      rs.getString("id"), rs.getString("project_id"), rs.getString("name"), rs.getString("trigger_key"),
+      rs.getString("description"), rs.getString("bot_id"), Rows.flag(rs, "authenticate"),
+      Rows.flag(rs, "wait_for_response"), rs.getLong("response_timeout_ms"), rs.getLong("session_duration_seconds"),
+      Rows.flag(rs, "ignore_duplicates"), rs.getLong("duplicate_window_seconds"), rs.getString("filter"),
+      Json.read(rs.getString("schedule")), Json.read(rs.getString("meta")), rs.getString("status"),
+      rs.getString("secret_enc"), rs.getLong("created_at"), rs.getLong("updated_at"),
+      Rows.nullableLong(rs, "last_trigger_at"), Rows.nullableLong(rs, "next_trigger_at"));
+
+  private TriggerStore() {}
+
+  public static void insert(Handle h, Trigger t) {
+    h.createUpdate("INSERT INTO triggers (id, project_id, name, name_lower, trigger_key, key_lower, description, bot_id, "
+            + "authenticate, wait_for_response, response_timeout_ms, session_duration_seconds, ignore_duplicates, "
+            + "duplicate_window_seconds, filter, schedule, meta, status, secret_enc, created_at, updated_at, "
+            + "last_trigger_at, next_trigger_at) VALUES (:id, :projectId, :name, :nameLower, :key, :keyLower, "
+            + ":description, :botId, :authenticate, :wait, :timeout, :session, :ignoreDuplicates, :window, :filter, "
+            + ":schedule, :meta, :status, :secret, :createdAt, :updatedAt, :lastTriggerAt, :nextTriggerAt)")
+        .bindMap(columns(t)).execute();
+  }
+
+  public static void update(Handle h, Trigger t) {
+    h.createUpdate("UPDATE triggers SET name = :name, name_lower = :nameLower, trigger_key = :key, key_lower = :keyLower, "
+            + "description = :description, bot_id = :botId, authenticate = :authenticate, wait_for_response = :wait, "
+            + "response_timeout_ms = :timeout, session_duration_seconds = :session, ignore_duplicates = :ignoreDuplicates, "
+            + "duplicate_window_seconds = :window, filter = :filter, schedule = :schedule, meta = :meta, status = :status, "
+            + "secret_enc = :secret, updated_at = :updatedAt, last_trigger_at = :lastTriggerAt, "
+            + "next_trigger_at = :nextTriggerAt WHERE id = :id")
+        .bindMap(columns(t)).execute();
+  }
+
+  private static java.util.Map<String, Object> columns(Trigger t) {
+    var m = new java.util.HashMap<String, Object>();
+    m.put("id", t.id());
+    m.put("projectId", t.projectId());
+    m.put("name", t.name());
+    m.put("nameLower", t.name().toLowerCase());
+    m.put("key", t.key());
+    m.put("keyLower", t.key().toLowerCase());
+    m.put("description", t.description());
+    m.put("botId", t.botId());
+    m.put("authenticate", Rows.flag(t.authenticate()));
+    m.put("wait", Rows.flag(t.waitForResponse()));
+    m.put("timeout", t.responseTimeoutMs());
+    m.put("session", t.sessionDurationSeconds());
+    m.put("ignoreDuplicates", Rows.flag(t.ignoreDuplicates()));
+    m.put("window", t.duplicateWindowSeconds());
+    m.put("filter", t.filter());
+    m.put("schedule", t.schedule() == null || t.schedule().isNull() ? null : Json.write(t.schedule()));
+    m.put("meta", Json.write(t.meta()));
+    m.put("status", t.status());
+    m.put("secret", t.secretSealed());
+    m.put("createdAt", t.createdAt());
+    m.put("updatedAt", t.updatedAt());
+    m.put("lastTriggerAt", t.lastTriggerAt());
+    m.put("nextTriggerAt", t.nextTriggerAt());
+    return m;
+  }
+
+  public static Optional<Trigger> find(Handle h, String id) {
+    return h.createQuery("SELECT * FROM triggers WHERE id = :id").bind("id", id).map(TRIGGER).findOne();
+  }
+
+  public static Optional<Trigger> findByKey(Handle h, String projectId, String key) {
+    return h.createQuery("SELECT * FROM triggers WHERE project_id = :p AND key_lower = :k")
+        .bind("p", projectId).bind("k", key.toLowerCase()).map(TRIGGER).findOne();
+  }
+
+  /** Returns which unique column another trigger of the project already uses, if any. */
+  public static Optional<String> clash(Handle h, String projectId, String exceptId, String name, String key) {
+    return h.createQuery("SELECT CASE WHEN name_lower = :n THEN 'name' ELSE 'key' END FROM triggers "
+            + "WHERE project_id = :p AND id <> :except AND (name_lower = :n OR key_lower = :k)")
+        .bind("p", projectId).bind("except", exceptId == null ? "" : exceptId)
+        .bind("n", name.toLowerCase()).bind("k", key.toLowerCase()).mapTo(String.class).findFirst();
+  }
+
+  public static List<Trigger> list(Handle h, String projectId, String before, int limit) {
+    return h.createQuery("SELECT * FROM triggers WHERE project_id = :p AND (:before IS NULL OR id < :before) "
+            + "ORDER BY id DESC LIMIT :limit")
+        .bind("p", projectId).bind("before", before).bind("limit", limit).map(TRIGGER).list();
+  }
+
+  public static boolean delete(Handle h, String id) {
+    h.createUpdate("DELETE FROM sessions WHERE trigger_id = :id").bind("id", id).execute();
+    h.createUpdate("DELETE FROM event_fingerprints WHERE trigger_id = :id").bind("id", id).execute();
+    return h.createUpdate("DELETE FROM triggers WHERE id = :id").bind("id", id).execute() > 0;
+  }
+}
