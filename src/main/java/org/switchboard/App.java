@@ -46,7 +46,16 @@ public final class App implements AutoCloseable {
     this.http = http;
   }
 
+  /** Knobs for tests and tools; production uses {@link Options#DEFAULT}. */
+  public record Options(boolean startWorker, EventProcessor.RetryPolicy retryPolicy) {
+    public static final Options DEFAULT = new Options(true, EventProcessor.RetryPolicy.DEFAULT);
+  }
+
   public static App start(Config config, PrintStream console) {
+    return start(config, console, Options.DEFAULT);
+  }
+
+  public static App start(Config config, PrintStream console, Options options) {
     Clock clock = Clock.systemUTC();
     Database db = config.embedded() ? Database.sqlite(config.dataDir())
         : Database.postgres(config.dbUrl(), config.dbUser(), config.dbPassword());
@@ -62,7 +71,8 @@ public final class App implements AutoCloseable {
     new ProcessorMetrics().bindTo(metrics);
     Access access = new Access(db, adminHash);
     String owner = ManagementFactory.getRuntimeMXBean().getName() + "/" + org.switchboard.model.Ids.next("");
-    EventProcessor processor = new EventProcessor(db, committer, new BotRuntime(), notifier, clock);
+    EventProcessor processor = new EventProcessor(db, committer, new BotRuntime(), notifier, clock,
+        options.retryPolicy());
     Worker worker = new Worker(db, processor, clock, owner, config.workerConcurrency());
     Core core = new Core(config, clock, db, committer, secrets, access, new Projects(db, clock), new Bots(db, clock),
         new Triggers(db, clock, secrets), new TriggerIntake(db, committer, access, secrets, clock, worker::wake),
@@ -70,7 +80,7 @@ public final class App implements AutoCloseable {
         metrics);
     Gauge.builder("switchboard_queue_depth", () -> db.read(QueueStore::depth)).register(metrics);
     Gauge.builder("switchboard_events_in_flight", worker::inFlight).register(metrics);
-    worker.start();
+    if (options.startWorker()) worker.start();
     if (config.demo() && !db.read(ProjectStore::any)) Demo.create(core, console, config.httpPort());
     HttpServer http = new HttpServer(core).start("0.0.0.0", config.httpPort());
     LOG.info("Switchboard listening on port {} ({} database)", http.port(), config.embedded() ? "embedded SQLite" : "PostgreSQL");

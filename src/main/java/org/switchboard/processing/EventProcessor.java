@@ -34,8 +34,15 @@ import org.switchboard.store.QueueStore;
  * with the event's completion and the removal of its queue entry, so a retry can never send a message twice.
  */
 public final class EventProcessor {
-  public static final int MAX_ATTEMPTS = 5;
-  private static final long[] BACKOFF_MS = {1_000, 5_000, 15_000, 60_000};
+  /** How often a failing event is tried, and how long to wait before each retry (jittered by ±50%). */
+  public record RetryPolicy(int maxAttempts, long[] backoffMs) {
+    public static final RetryPolicy DEFAULT = new RetryPolicy(5, new long[] {1_000, 5_000, 15_000, 60_000});
+
+    long delayBefore(int nextAttempt) {
+      long delay = backoffMs[Math.min(nextAttempt - 2, backoffMs.length - 1)];
+      return delay / 2 + ThreadLocalRandom.current().nextLong(Math.max(1, delay));
+    }
+  }
   private static final Logger LOG = LoggerFactory.getLogger(EventProcessor.class);
 
   private final Database db;
@@ -43,8 +50,11 @@ public final class EventProcessor {
   private final BotRuntime runtime;
   private final Notifier notifier;
   private final Clock clock;
+  private final RetryPolicy retry;
 
-  public EventProcessor(Database db, GroupCommitter committer, BotRuntime runtime, Notifier notifier, Clock clock) {
+  public EventProcessor(Database db, GroupCommitter committer, BotRuntime runtime, Notifier notifier, Clock clock,
+                        RetryPolicy retry) {
+    this.retry = retry;
     this.db = db;
     this.committer = committer;
     this.runtime = runtime;
@@ -59,8 +69,8 @@ public final class EventProcessor {
   void process(QueueStore.Claim claim, String owner) {
     try {
       Event event = db.read(h -> EventStore.find(h, claim.eventId())).orElseThrow();
-      if (claim.attempts() > MAX_ATTEMPTS) {
-        fail(claim, owner, event, "gave up after " + MAX_ATTEMPTS + " attempts (the event kept crashing its worker)");
+      if (claim.attempts() > retry.maxAttempts()) {
+        fail(claim, owner, event, "gave up after " + retry.maxAttempts() + " attempts (the event kept crashing its worker)");
         return;
       }
       db.write(h -> {
@@ -145,14 +155,12 @@ public final class EventProcessor {
 
   private void retryOrFail(QueueStore.Claim claim, String owner, String error) {
     try {
-      if (claim.attempts() >= MAX_ATTEMPTS) {
+      if (claim.attempts() >= retry.maxAttempts()) {
         Event event = db.read(h -> EventStore.find(h, claim.eventId())).orElseThrow();
         fail(claim, owner, event, "failed after " + claim.attempts() + " attempts: " + error);
         return;
       }
-      long delay = BACKOFF_MS[Math.min(claim.attempts() - 1, BACKOFF_MS.length - 1)];
-      long jittered = delay / 2 + ThreadLocalRandom.current().nextLong(delay);
-      long at = clock.millis() + jittered;
+      long at = clock.millis() + retry.delayBefore(claim.attempts() + 1);
       committer.submit(h -> {
         if (!QueueStore.postpone(h, claim.eventId(), owner, at)) throw new LeaseLost();
         EventStore.retryLater(h, claim.eventId(), Json.write(result(List.of(), List.of(),

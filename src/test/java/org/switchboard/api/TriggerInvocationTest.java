@@ -1,0 +1,200 @@
+package org.switchboard.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.switchboard.support.BothDatabases;
+import org.switchboard.support.Http;
+import org.switchboard.support.TestApp;
+
+class TriggerInvocationTest extends BothDatabases {
+  private String project;
+  private String bot;
+
+  @BeforeEach
+  void setUp() {
+    project = app.project("invocations");
+    bot = app.bot(project, TestApp.ECHO);
+  }
+
+  private Http caller(JsonNode trigger) { return app.client(trigger.get("secret").asText()); }
+
+  private String events(JsonNode trigger) { return "/v1/triggers/" + trigger.get("id").asText() + "/events"; }
+
+  @Test
+  void acceptsAtOnceThenProcessesInTheBackground() {
+    JsonNode t = app.trigger(project, bot, Map.of());
+    var r = caller(t).post(events(t), Map.of("n", 7));
+    assertThat(r.status()).isEqualTo(202);
+    assertThat(r.json().get("status").asText()).isEqualTo("accepted");
+    String eventId = r.json().get("eventId").asText();
+    JsonNode event = app.awaitEvent(eventId, "completed");
+    assertThat(event.get("source").asText()).isEqualTo("native");
+    assertThat(event.get("payload").get("n").asInt()).isEqualTo(7);
+    assertThat(event.get("attempts").asInt()).isEqualTo(1);
+    assertThat(event.get("result").get("messageIds")).hasSize(1);
+    var messages = app.admin.get("/v1/conversations/" + r.json().get("conversationId").asText() + "/messages").json();
+    assertThat(messages.get("items").get(0).get("payload").get("text").asText()).isEqualTo("echo 7");
+  }
+
+  @Test
+  void waitingTriggerAnswersWithTheReplies() {
+    JsonNode t = app.trigger(project, bot, Map.of("waitForResponse", true));
+    var r = caller(t).post(events(t), Map.of("n", 3));
+    assertThat(r.status()).isEqualTo(200);
+    assertThat(r.json().get("status").asText()).isEqualTo("completed");
+    assertThat(r.json().get("messages").get(0).get("payload").get("text").asText()).isEqualTo("echo 3");
+    assertThat(r.json().get("messages").get(0).get("role").asText()).isEqualTo("bot");
+  }
+
+  @Test
+  void authentication() {
+    JsonNode t = app.trigger(project, bot, Map.of());
+    assertThat(app.anonymous().post(events(t), Map.of()).status()).isEqualTo(401);
+    assertThat(app.client("whtrg_wrong").post(events(t), Map.of()).status()).isEqualTo(401);
+    assertThat(app.client(app.apiKey(project, "project.trigger")).post(events(t), Map.of()).status()).isEqualTo(202);
+    assertThat(app.client(app.apiKey(project, "project.admin")).post(events(t), Map.of()).status()).isEqualTo(202);
+    var readOnly = app.client(app.apiKey(project, "project.read")).post(events(t), Map.of());
+    assertThat(readOnly.status()).isEqualTo(403);
+    assertThat(readOnly.contentType()).startsWith("application/problem+json");
+    String other = app.project("other");
+    assertThat(app.client(app.apiKey(other, "project.trigger")).post(events(t), Map.of()).status()).isEqualTo(403);
+    JsonNode open = app.trigger(project, bot, Map.of("authenticate", false));
+    assertThat(app.anonymous().post(events(open), Map.of()).status()).isEqualTo(202);
+  }
+
+  @Test
+  void pausedAndDeletedTriggersAreNotFound() {
+    JsonNode t = app.trigger(project, bot, Map.of());
+    String id = t.get("id").asText();
+    assertThat(app.admin.patch("/v1/triggers/" + id, Map.of("status", "paused")).json().get("status").asText()).isEqualTo("paused");
+    assertThat(caller(t).post(events(t), Map.of()).status()).isEqualTo(404);
+    app.admin.patch("/v1/triggers/" + id, Map.of("status", "active"));
+    assertThat(caller(t).post(events(t), Map.of()).status()).isEqualTo(202);
+    assertThat(app.admin.delete("/v1/triggers/" + id).status()).isEqualTo(204);
+    assertThat(caller(t).post(events(t), Map.of()).status()).isEqualTo(404);
+    assertThat(app.admin.get("/v1/triggers/" + id).status()).isEqualTo(404);
+  }
+
+  @Test
+  void rotatedSecretReplacesTheOldOne() {
+    JsonNode t = app.trigger(project, bot, Map.of());
+    var rotated = app.admin.post("/v1/triggers/" + t.get("id").asText() + "/rotate-secret", null);
+    String secret = rotated.json().get("secret").asText();
+    assertThat(secret).isNotEqualTo(t.get("secret").asText());
+    assertThat(caller(t).post(events(t), Map.of()).status()).isEqualTo(401);
+    assertThat(app.client(secret).post(events(t), Map.of()).status()).isEqualTo(202);
+  }
+
+  @Test
+  void filterDropsButRecordsTheEvent() {
+    JsonNode t = app.trigger(project, bot, Map.of("filter", "body.kind == 'order' && headers['x-shop'] == 'a' && query.v == '1'"));
+    var dropped = caller(t).send("POST", events(t) + "?v=1", Map.of("kind", "refund"), Map.of("x-shop", "a"));
+    assertThat(dropped.status()).isEqualTo(400);
+    assertThat(dropped.json().get("reason").asText()).isEqualTo("filter");
+    JsonNode event = app.event(dropped.json().get("eventId").asText());
+    assertThat(event.get("status").asText()).isEqualTo("dropped");
+    assertThat(event.get("dropReason").asText()).isEqualTo("filter");
+    var missingKey = caller(t).send("POST", events(t) + "?v=1", Map.of("other", 1), Map.of("x-shop", "a"));
+    assertThat(missingKey.status()).isEqualTo(400);
+    var passed = caller(t).send("POST", events(t) + "?v=1", Map.of("kind", "order"), Map.of("x-shop", "a"));
+    assertThat(passed.status()).isEqualTo(202);
+  }
+
+  @Test
+  void duplicatesAreSuppressedWithinTheWindow() throws Exception {
+    JsonNode t = app.trigger(project, bot, Map.of("ignoreDuplicates", true, "duplicateWindowSeconds", 1));
+    var first = caller(t).post(events(t), Map.of("a", 1, "b", List.of(1, 2)));
+    assertThat(first.status()).isEqualTo(202);
+    var again = caller(t).post(events(t), "{\"b\": [1, 2], \"a\": 1}");
+    assertThat(again.status()).isEqualTo(409);
+    assertThat(again.json().get("reason").asText()).isEqualTo("duplicate");
+    assertThat(again.json().get("originalEventId").asText()).isEqualTo(first.json().get("eventId").asText());
+    assertThat(app.event(again.json().get("eventId").asText()).get("status").asText()).isEqualTo("dropped");
+    assertThat(caller(t).post(events(t), Map.of("a", 2)).status()).isEqualTo(202);
+    Thread.sleep(1100);
+    assertThat(caller(t).post(events(t), Map.of("a", 1, "b", List.of(1, 2))).status()).isEqualTo(202);
+  }
+
+  @Test
+  void repeatedIdempotencyKeyAnswersTheFirstAnswer() {
+    JsonNode t = app.trigger(project, bot, Map.of());
+    var first = caller(t).send("POST", events(t), Map.of("n", 1), Map.of("Idempotency-Key", "abc"));
+    var second = caller(t).send("POST", events(t), Map.of("n", 2), Map.of("Idempotency-Key", "abc"));
+    assertThat(second.status()).isEqualTo(202);
+    assertThat(second.json().get("eventId")).isEqualTo(first.json().get("eventId"));
+    var list = app.admin.get("/v1/projects/" + project + "/events?triggerId=" + t.get("id").asText()).json();
+    assertThat(list.get("items")).hasSize(1);
+    var other = caller(t).send("POST", events(t), Map.of("n", 1), Map.of("Idempotency-Key", "xyz"));
+    assertThat(other.json().get("eventId")).isNotEqualTo(first.json().get("eventId"));
+  }
+
+  @Test
+  void sessionsContinueAConversation() throws Exception {
+    JsonNode t = app.trigger(project, bot, Map.of("sessionDurationSeconds", 1));
+    String a1 = caller(t).post(events(t) + "?session=alpha", Map.of()).json().get("conversationId").asText();
+    String a2 = caller(t).post(events(t) + "?session=alpha", Map.of()).json().get("conversationId").asText();
+    String b1 = caller(t).post(events(t) + "?session=beta", Map.of()).json().get("conversationId").asText();
+    String none1 = caller(t).post(events(t), Map.of()).json().get("conversationId").asText();
+    String none2 = caller(t).post(events(t), Map.of()).json().get("conversationId").asText();
+    assertThat(a2).isEqualTo(a1);
+    assertThat(b1).isNotEqualTo(a1);
+    assertThat(none2).isNotEqualTo(none1);
+    Thread.sleep(1200);
+    String a3 = caller(t).post(events(t) + "?session=alpha", Map.of()).json().get("conversationId").asText();
+    assertThat(a3).isNotEqualTo(a1);
+    String a4 = caller(t).post(events(t) + "?session=alpha", Map.of()).json().get("conversationId").asText();
+    assertThat(a4).isEqualTo(a3);
+  }
+
+  @Test
+  void zeroSessionDurationStartsEveryEventAfresh() {
+    JsonNode t = app.trigger(project, bot, Map.of("sessionDurationSeconds", 0));
+    String c1 = caller(t).post(events(t) + "?session=s", Map.of()).json().get("conversationId").asText();
+    String c2 = caller(t).post(events(t) + "?session=s", Map.of()).json().get("conversationId").asText();
+    assertThat(c2).isNotEqualTo(c1);
+  }
+
+  @Test
+  void contactsAreMatchedByEmailThenPhoneAndKeyTheSession() {
+    JsonNode t = app.trigger(project, bot, Map.of());
+    var first = caller(t).post(events(t) + "?contact.email=Ada@Example.com&contact.name=Ada", Map.of());
+    var second = caller(t).post(events(t) + "?contact_email=ada@example.com&contact_name=Ada%20L&contact_phone=%2B4912345", Map.of());
+    assertThat(second.json().get("conversationId")).isEqualTo(first.json().get("conversationId"));
+    String contactId = app.admin.get("/v1/conversations/" + first.json().get("conversationId").asText()).json()
+        .get("contactId").asText();
+    JsonNode contact = app.admin.get("/v1/contacts/" + contactId).json();
+    assertThat(contact.get("name").asText()).isEqualTo("Ada L");
+    assertThat(contact.get("phone").asText()).isEqualTo("+4912345");
+    var byPhone = caller(t).post(events(t) + "?contact.phone=%2B4912345", Map.of());
+    String phoneContact = app.admin.get("/v1/conversations/" + byPhone.json().get("conversationId").asText()).json()
+        .get("contactId").asText();
+    assertThat(phoneContact).isEqualTo(contactId);
+    var found = app.admin.get("/v1/projects/" + project + "/contacts?email=ada@example.com").json();
+    assertThat(found.get("items")).hasSize(1);
+    assertThat(caller(t).post(events(t) + "?contact.email=not-an-email", Map.of()).status()).isEqualTo(400);
+  }
+
+  @Test
+  void anyBodyIsAPayload() {
+    JsonNode t = app.trigger(project, bot, Map.of());
+    var empty = caller(t).send("POST", events(t), null, Map.of());
+    assertThat(app.event(empty.json().get("eventId").asText()).get("payload").isObject()).isTrue();
+    var text = caller(t).send("POST", events(t), "plain words", Map.of("Content-Type", "text/plain"));
+    assertThat(app.event(text.json().get("eventId").asText()).get("payload").asText()).isEqualTo("plain words");
+    var array = caller(t).post(events(t), "[1, 2, 3]");
+    assertThat(app.event(array.json().get("eventId").asText()).get("payload")).hasSize(3);
+  }
+
+  @Test
+  void unpublishedBotGetsConflict() {
+    var r = app.admin.post("/v1/projects/" + project + "/bots", Map.of("name", "draft-only", "definition", TestApp.ECHO));
+    assertThat(r.status()).as(r.toString()).isEqualTo(201);
+    JsonNode t = app.trigger(project, r.json().get("id").asText(), Map.of());
+    assertThat(caller(t).post(events(t), Map.of()).status()).isEqualTo(409);
+  }
+}

@@ -1,0 +1,4 @@
+package org.switchboard.support;
+
+/** The two databases every storage test runs on. */
+public enum DbKind { SQLITE, POSTGRES }

@@ -1,0 +1,57 @@
+package org.switchboard.support;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * PostgreSQL for tests: SWITCHBOARD_TEST_PG_URL when set, else one embedded server per test JVM. Each caller gets
+ * a database of its own.
+ */
+public final class Pg {
+  public record Target(String url, String user, String password) {}
+
+  private static final AtomicInteger COUNTER = new AtomicInteger();
+  private static EmbeddedPostgres embedded;
+  private static String adminUrl;
+  private static String user;
+  private static String password;
+
+  private Pg() {}
+
+  public static synchronized Target freshDatabase() {
+    try {
+      if (adminUrl == null) start();
+      String name = "sb_" + ProcessHandle.current().pid() + "_" + System.nanoTime() % 1_000_000 + "_" + COUNTER.incrementAndGet();
+      try (Connection c = DriverManager.getConnection(adminUrl, user, password); Statement s = c.createStatement()) {
+        s.execute("CREATE DATABASE " + name);
+      }
+      return new Target(adminUrl.replaceFirst("/[^/?]+(\\?|$)", "/" + name + "$1"), user, password);
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot prepare a PostgreSQL database for tests", e);
+    }
+  }
+
+  private static void start() throws Exception {
+    String external = System.getenv("SWITCHBOARD_TEST_PG_URL");
+    if (external != null && !external.isBlank()) {
+      adminUrl = external;
+      user = System.getenv("SWITCHBOARD_TEST_PG_USER");
+      password = System.getenv("SWITCHBOARD_TEST_PG_PASSWORD");
+      return;
+    }
+    embedded = EmbeddedPostgres.builder().setServerConfig("max_connections", "300").start();
+    adminUrl = "jdbc:postgresql://127.0.0.1:" + embedded.getPort() + "/postgres";
+    user = "postgres";
+    password = "postgres";
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        embedded.close();
+      } catch (Exception ignored) {
+        // the JVM is ending
+      }
+    }));
+  }
+}

@@ -1,0 +1,133 @@
+package org.switchboard.support;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import org.switchboard.App;
+import org.switchboard.Config;
+import org.switchboard.model.Json;
+import org.switchboard.processing.EventProcessor;
+
+/** A real Switchboard node on loopback, on SQLite in a temp dir or on a fresh PostgreSQL database. */
+public final class TestApp implements AutoCloseable {
+  public static final String ADMIN = "test-admin-token-0123456789";
+  public static final EventProcessor.RetryPolicy FAST_RETRY = new EventProcessor.RetryPolicy(3, new long[] {50, 100});
+
+  public final App app;
+  public final Http admin;
+  public final Path dataDir;
+  public final DbKind kind;
+
+  private TestApp(App app, Path dataDir, DbKind kind) {
+    this.app = app;
+    this.dataDir = dataDir;
+    this.kind = kind;
+    this.admin = new Http("http://127.0.0.1:" + app.port(), ADMIN);
+  }
+
+  public static TestApp start(DbKind kind) { return start(kind, Map.of(), true); }
+
+  public static TestApp start(DbKind kind, Map<String, String> env, boolean startWorker) {
+    try {
+      Path dir = Files.createTempDirectory("switchboard-test");
+      Map<String, String> vars = new HashMap<>(env);
+      vars.put("SWITCHBOARD_HTTP_PORT", "0");
+      vars.put("SWITCHBOARD_DATA_DIR", dir.toString());
+      vars.put("SWITCHBOARD_ADMIN_TOKEN", ADMIN);
+      vars.put("SWITCHBOARD_DEMO", "false");
+      if (kind == DbKind.POSTGRES) {
+        Pg.Target pg = Pg.freshDatabase();
+        vars.put("SWITCHBOARD_DB_URL", pg.url());
+        if (pg.user() != null) vars.put("SWITCHBOARD_DB_USER", pg.user());
+        if (pg.password() != null) vars.put("SWITCHBOARD_DB_PASSWORD", pg.password());
+      }
+      Config config = Config.load(vars, List.of());
+      App app = App.start(config, new PrintStream(OutputStream.nullOutputStream()),
+          new App.Options(startWorker, FAST_RETRY));
+      return new TestApp(app, dir, kind);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public Http client(String token) { return admin.as(token); }
+
+  public Http anonymous() { return admin.as(null); }
+
+  /** Creates a project and returns its id. */
+  public String project(String name) {
+    var r = admin.post("/v1/projects", Map.of("name", name));
+    if (r.status() != 201) throw new AssertionError(r.toString());
+    return r.json().get("id").asText();
+  }
+
+  public String apiKey(String projectId, String... permissions) {
+    var r = admin.post("/v1/projects/" + projectId + "/api-keys", Map.of("name", "k", "permissions", List.of(permissions)));
+    if (r.status() != 201) throw new AssertionError(r.toString());
+    return r.json().get("key").asText();
+  }
+
+  /** Creates and publishes a bot from a YAML flow; returns its id. */
+  public String bot(String projectId, String yaml) {
+    var r = admin.post("/v1/projects/" + projectId + "/bots", Map.of("name", "bot-" + System.nanoTime(),
+        "definition", yaml, "publish", true));
+    if (r.status() != 201) throw new AssertionError(r.toString());
+    return r.json().get("id").asText();
+  }
+
+  /** Creates a trigger with extra fields; returns the whole answer. */
+  public JsonNode trigger(String projectId, String botId, Map<String, Object> fields) {
+    Map<String, Object> body = new HashMap<>(fields);
+    body.putIfAbsent("name", "trigger-" + System.nanoTime());
+    body.put("botId", botId);
+    var r = admin.post("/v1/projects/" + projectId + "/triggers", body);
+    if (r.status() != 201) throw new AssertionError(r.toString());
+    return r.json();
+  }
+
+  public static final String ECHO = """
+      on:
+        trigger: { "*": echo }
+        message: echo
+      nodes:
+        echo:
+          - say: "echo {{event.payload.n}}{{event.text}}"
+      """;
+
+  /** Polls until the condition holds or fails the test after the timeout. */
+  public static void eventually(long timeoutMs, BooleanSupplier condition, String what) {
+    long deadline = System.currentTimeMillis() + timeoutMs;
+    while (!condition.getAsBoolean()) {
+      if (System.currentTimeMillis() > deadline) throw new AssertionError("timed out waiting for: " + what);
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
+  }
+
+  public JsonNode event(String eventId) {
+    return admin.get("/v1/events/" + eventId).json();
+  }
+
+  public JsonNode awaitEvent(String eventId, String status) {
+    eventually(20_000, () -> status.equals(event(eventId).path("status").asText()), "event " + eventId + " " + status);
+    return event(eventId);
+  }
+
+  public static JsonNode json(String text) { return Json.read(text); }
+
+  @Override
+  public void close() {
+    app.close();
+  }
+}
