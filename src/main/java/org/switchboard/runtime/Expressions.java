@@ -6,6 +6,7 @@ import dev.cel.bundle.Cel;
 import dev.cel.bundle.CelFactory;
 import dev.cel.common.CelValidationException;
 import dev.cel.common.types.SimpleType;
+import dev.cel.parser.CelStandardMacro;
 import dev.cel.common.values.NullValue;
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelRuntime;
@@ -33,7 +34,7 @@ public final class Expressions {
 
     Scope(String... variables) {
       this.variables = List.of(variables);
-      var builder = CelFactory.standardCelBuilder();
+      var builder = CelFactory.standardCelBuilder().setStandardMacros(CelStandardMacro.STANDARD_MACROS);
       for (String v : variables) builder.addVar(v, SimpleType.DYN);
       this.cel = builder.build();
     }
