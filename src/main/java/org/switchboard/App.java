@@ -160,6 +160,8 @@ public final class App implements AutoCloseable {
 
   public int port() { return http.port(); }
 
+  public java.util.List<org.switchboard.http.Api.Route> routes() { return http.routes(); }
+
   /** Graceful stop: refuse new requests, finish in-flight ones, give back leases; within 10 s. */
   @Override
   public void close() {

@@ -1,0 +1,108 @@
+package org.switchboard.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.switchboard.support.BothDatabases;
+import org.switchboard.support.Http;
+import org.switchboard.support.TestApp;
+
+/** Whatever a client sends, it gets a clear 4xx problem+json, never a 5xx or a stack trace. */
+class BadInputTest extends BothDatabases {
+  private String project;
+  private JsonNode trigger;
+  private Http caller;
+  private String events;
+
+  @BeforeEach
+  void setUp() {
+    project = app.project("bad-input");
+    trigger = app.trigger(project, app.bot(project, TestApp.ECHO), Map.of());
+    caller = app.client(trigger.get("secret").asText());
+    events = "/v1/triggers/" + trigger.get("id").asText() + "/events";
+  }
+
+  private static void problem(Http.Response r, int status) {
+    assertThat(r.status()).as(r.toString()).isEqualTo(status);
+    assertThat(r.contentType()).startsWith("application/problem+json");
+    JsonNode body = r.json();
+    assertThat(body.get("status").asInt()).isEqualTo(status);
+    assertThat(body.get("title").asText()).isNotBlank();
+    assertThat(body.get("detail").asText()).isNotBlank();
+    assertThat(body.get("type").asText()).isNotBlank();
+    assertThat(r.body()).doesNotContain("Exception").doesNotContain("\tat ");
+  }
+
+  @Test
+  void bodyOverTheLimit() {
+    byte[] big = ("{\"x\": \"" + "a".repeat(1_100_000) + "\"}").getBytes(StandardCharsets.UTF_8);
+    problem(caller.send("POST", events, big, Map.of("Content-Type", "application/json")), 413);
+    problem(app.admin.send("POST", "/v1/projects", big, Map.of("Content-Type", "application/json")), 413);
+  }
+
+  @Test
+  void malformedJson() {
+    problem(caller.post(events, "{\"a\": "), 400);
+    problem(caller.post(events, "{\"a\": 1} trailing"), 400);
+    problem(caller.post(events, "{\"a\": 1, \"a\": 2}"), 400);
+    problem(app.admin.post("/v1/projects", "[1,"), 400);
+    problem(app.admin.post("/v1/projects", "[1, 2]"), 400);
+  }
+
+  @Test
+  void deepNesting() {
+    String deep = "[".repeat(5000) + "]".repeat(5000);
+    var r = caller.post(events, deep);
+    problem(r, 400);
+    assertThat(r.json().get("detail").asText()).contains("nested");
+  }
+
+  @Test
+  void invalidUtf8() {
+    byte[] bad = {'{', '"', 'a', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'};
+    problem(caller.send("POST", events, bad, Map.of("Content-Type", "application/json")), 400);
+    problem(caller.send("POST", events, new byte[] {(byte) 0xFF, (byte) 0xFE, 'x'}, Map.of("Content-Type", "text/plain")), 415);
+  }
+
+  @Test
+  void unknownIdsAndJunkInThePath() {
+    problem(app.admin.get("/v1/bots/bot_00000000000000000000000000"), 404);
+    problem(app.admin.get("/v1/events/evt_00000000000000000000000000"), 404);
+    problem(app.admin.get("/v1/triggers/nonsense"), 404);
+    problem(app.admin.get("/v1/conversations/..%2F..%2Fetc%2Fpasswd"), 400); // ambiguous encoded slashes
+    problem(app.admin.get("/v1/contacts/" + "x".repeat(3000)), 404);
+    problem(app.admin.get("/v1/projects/prj_%00"), 404);
+    problem(app.admin.get("/v1/nothing/here"), 404);
+    problem(caller.post("/v1/triggers/trg_nope/events", Map.of()), 404);
+    var r = app.admin.send("GET", "/v1/bots/%ZZ", null, Map.of());
+    assertThat(r.status()).isBetween(400, 404);
+    assertThat(r.contentType()).startsWith("application/problem+json");
+  }
+
+  @Test
+  void wrongTypesAndValues() {
+    var r = app.admin.post("/v1/projects/" + project + "/triggers",
+        Map.of("name", 5, "botId", true, "responseTimeoutMs", 10_000_000, "authenticate", "yes", "filter", "body.a ==", "meta", List.of()));
+    problem(r, 422);
+    assertThat(r.json().get("errors").findValuesAsText("path"))
+        .contains("name", "botId", "responseTimeoutMs", "authenticate", "filter", "meta");
+    problem(app.admin.get("/v1/projects/" + project + "/events?limit=0"), 400);
+    problem(app.admin.get("/v1/projects/" + project + "/events?limit=abc"), 400);
+    problem(app.admin.get("/v1/projects/" + project + "/events?cursor=garbage"), 400);
+    problem(app.admin.get("/v1/projects/" + project + "/events?status=weird"), 400);
+    problem(caller.send("POST", events, Map.of(), Map.of("Idempotency-Key", "k".repeat(300))), 400);
+    problem(app.admin.post("/v1/projects/" + project + "/conversations", Map.of("botId", 12)), 422);
+  }
+
+  @Test
+  void authProblems() {
+    problem(app.anonymous().get("/v1/projects"), 401);
+    problem(app.client("nope").get("/v1/projects"), 401);
+    problem(app.anonymous().send("GET", "/v1/projects", null, Map.of("Authorization", "Basic Zm9vOmJhcg==")), 401);
+  }
+}
