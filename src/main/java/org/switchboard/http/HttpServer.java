@@ -57,14 +57,14 @@ public final class HttpServer implements AutoCloseable {
         Problems.write(ctx, new Problem(500, "Internal error", "the server failed to handle this request; it was logged"));
       });
       config.routes.error(HttpStatus.NOT_FOUND.getCode(), "*", ctx -> {
-        if (ctx.result() == null || ctx.result().isEmpty()) {
-          Problems.write(ctx, Problem.notFound("no route " + Requests.abbreviate(ctx.path())));
+        if (!String.valueOf(ctx.res().getContentType()).startsWith(Problems.CONTENT_TYPE)) {
+          Problems.write(ctx, new Problem(404, "Not found", "no route " + ctx.method() + " " + Requests.abbreviate(ctx.path())));
         }
       });
       config.routes.error(HttpStatus.METHOD_NOT_ALLOWED.getCode(), "*", ctx ->
           Problems.write(ctx, new Problem(405, "Method not allowed", ctx.method() + " is not allowed here")));
       config.routes.error(HttpStatus.CONTENT_TOO_LARGE.getCode(), "*", ctx -> {
-        if (!String.valueOf(ctx.contentType()).startsWith(Problems.CONTENT_TYPE)) {
+        if (!String.valueOf(ctx.res().getContentType()).startsWith(Problems.CONTENT_TYPE)) {
           Problems.write(ctx, new Problem(413, "Payload too large", "the body is larger than the limit"));
         }
       });

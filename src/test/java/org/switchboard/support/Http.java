@@ -42,6 +42,19 @@ public final class Http {
 
   public String base() { return base; }
 
+  /** Sends a request line as is over a plain socket, for paths java.net.URI refuses to build. */
+  public String raw(String method, String rawPath) {
+    URI uri = URI.create(base);
+    try (var socket = new java.net.Socket(uri.getHost(), uri.getPort())) {
+      socket.setSoTimeout(10_000);
+      String request = method + " " + rawPath + " HTTP/1.1\r\nHost: " + uri.getHost() + "\r\nConnection: close\r\n\r\n";
+      socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+      return new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new AssertionError(e);
+    }
+  }
+
   public Http as(String otherToken) { return new Http(base, otherToken); }
 
   public Response get(String path) { return send("GET", path, null, Map.of()); }
