@@ -1,0 +1,99 @@
+package org.switchboard.support;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The packaged jar running as a real separate process, for crash and shutdown tests. */
+public final class ServerProcess implements AutoCloseable {
+  public final int port;
+  public final Path log;
+  public final Http admin;
+  private final Process process;
+
+  private ServerProcess(Process process, int port, Path log) {
+    this.process = process;
+    this.port = port;
+    this.log = log;
+    this.admin = new Http("http://127.0.0.1:" + port, TestApp.ADMIN);
+  }
+
+  /** Environment for a node on SQLite in {@code dataDir}, or on the given PostgreSQL database. */
+  public static Map<String, String> env(Path dataDir, Pg.Target pg) {
+    Map<String, String> env = new HashMap<>();
+    env.put("SWITCHBOARD_DATA_DIR", dataDir.toString());
+    env.put("SWITCHBOARD_ADMIN_TOKEN", TestApp.ADMIN);
+    env.put("SWITCHBOARD_DEMO", "false");
+    if (pg != null) {
+      env.put("SWITCHBOARD_DB_URL", pg.url());
+      env.put("SWITCHBOARD_DB_USER", pg.user());
+      env.put("SWITCHBOARD_DB_PASSWORD", pg.password());
+    }
+    return env;
+  }
+
+  public static ServerProcess start(Map<String, String> env, Path log) throws Exception {
+    int port = freePort();
+    String java = ProcessHandle.current().info().command().orElse("java");
+    String jar = System.getProperty("switchboard.jar", "target/switchboard.jar");
+    List<String> command = new ArrayList<>(List.of(java, "-Xmx512m", "-jar", jar, "serve", "--http-port", String.valueOf(port)));
+    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    pb.environment().keySet().removeIf(k -> k.startsWith("SWITCHBOARD_"));
+    pb.environment().putAll(env);
+    ServerProcess server = new ServerProcess(pb.start(), port, log);
+    server.awaitReady(Duration.ofSeconds(30));
+    return server;
+  }
+
+  private void awaitReady(Duration timeout) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) throw new IllegalStateException("server exited: " + Files.readString(log));
+      try {
+        if (admin.as(null).get("/readyz").status() == 200) return;
+      } catch (AssertionError notYet) {
+        // connection refused while starting
+      }
+      Thread.sleep(100);
+    }
+    throw new IllegalStateException("server not ready in " + timeout + ": " + Files.readString(log));
+  }
+
+  public long pid() { return process.pid(); }
+
+  /** kill -9: no shutdown hook runs. */
+  public void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor();
+  }
+
+  /** SIGTERM; returns how long the process took to exit, or null if it did not within the limit. */
+  public Duration terminate(Duration limit) throws InterruptedException {
+    long start = System.nanoTime();
+    process.destroy();
+    boolean exited = process.waitFor(limit.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    return exited ? Duration.ofNanos(System.nanoTime() - start) : null;
+  }
+
+  public int exitCode() { return process.exitValue(); }
+
+  public String output() throws IOException { return Files.readString(log); }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  @Override
+  public void close() throws Exception {
+    if (process.isAlive()) kill();
+  }
+}
