@@ -11,20 +11,30 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.switchboard.model.Json;
 import org.switchboard.store.Database;
+import org.switchboard.support.DbKind;
 import org.switchboard.support.Http;
+import org.switchboard.support.Pg;
 import org.switchboard.support.ServerProcess;
 import org.switchboard.support.SseClient;
 import org.switchboard.support.TestApp;
 
 /** SIGTERM: in-flight calls finish, open streams end, leases are given back, all within 10 s; logs stay clean. */
+@ParameterizedClass(name = "{0}")
+@EnumSource(DbKind.class)
 class ShutdownIT {
+  @Parameter
+  DbKind kind;
 
   @Test
   void sigtermStopsCleanlyWithJsonLogsAndNoSecrets() throws Exception {
     Path dir = Files.createTempDirectory("sigterm");
-    Map<String, String> env = new HashMap<>(ServerProcess.env(dir, null));
+    Pg.Target pg = kind == DbKind.POSTGRES ? Pg.freshDatabase() : null;
+    Map<String, String> env = new HashMap<>(ServerProcess.env(dir, pg));
     env.put("SWITCHBOARD_LOG_FORMAT", "json");
     Path log = dir.resolve("server.log");
     String secret;
@@ -62,7 +72,7 @@ class ShutdownIT {
       assertThat(took).as("exited within 10 s").isNotNull();
       stream.close();
       for (var f : inFlight) assertThat(f.get()).isIn(200, -1);
-      try (Database db = Database.sqlite(dir)) {
+      try (Database db = pg != null ? Database.postgres(pg.url(), pg.user(), pg.password()) : Database.sqlite(dir)) {
         long leased = db.read(h -> h.createQuery("SELECT COUNT(*) FROM queue WHERE lease_owner IS NOT NULL").mapTo(Long.class).one());
         assertThat(leased).isZero();
       }
