@@ -4,14 +4,19 @@ import io.javalin.http.Context;
 import org.switchboard.auth.Access;
 import org.switchboard.auth.Permission;
 import org.switchboard.auth.Principal;
+import org.switchboard.catalog.Projects;
 import org.switchboard.model.Problem;
 
 /** Who is calling, and whether they may touch a project. */
 public final class Guard {
   private static final String PRINCIPAL = "switchboard.principal";
   private final Access access;
+  private final Projects projects;
 
-  public Guard(Access access) { this.access = access; }
+  public Guard(Access access, Projects projects) {
+    this.access = access;
+    this.projects = projects;
+  }
 
   public Principal principal(Context ctx) {
     Principal cached = ctx.attribute(PRINCIPAL);
@@ -21,11 +26,15 @@ public final class Guard {
     return principal;
   }
 
-  /** For /v1/projects/{projectId}/...: 403 when the key belongs to another project or lacks the permission. */
-  public Principal project(Context ctx, String projectId, Permission permission) {
-    Principal p = principal(ctx);
-    p.require(projectId, permission);
-    return p;
+  /**
+   * For /v1/projects/{projectId}/...: returns the project id after checking that it is well-formed, that the caller
+   * may act on it (403 for a key of another project or without the permission) and that it exists (404).
+   */
+  public String project(Context ctx, Permission permission) {
+    String projectId = Requests.id(ctx, "projectId", "prj_", "project");
+    principal(ctx).require(projectId, permission);
+    projects.get(projectId);
+    return projectId;
   }
 
   /**

@@ -30,7 +30,7 @@ public final class HttpServer implements AutoCloseable {
   private Api api;
 
   public HttpServer(Core core) {
-    Guard guard = new Guard(core.access());
+    Guard guard = new Guard(core.access(), core.projects());
     this.stream = new MessageStream(core.db(), core.notifier());
     this.app = Javalin.create(config -> {
       config.concurrency.useVirtualThreads = true;

@@ -33,17 +33,13 @@ public final class BotRoutes {
   }
 
   private void create(Context ctx) {
-    String projectId = Requests.id(ctx, "projectId", "prj_", "project");
-    guard.project(ctx, projectId, Permission.ADMIN);
-    core.projects().get(projectId);
+    String projectId = guard.project(ctx, Permission.ADMIN);
     Bot bot = core.bots().create(projectId, Requests.json(ctx, core.config().maxBodyBytes()));
     ctx.status(201).json(Views.bot(bot));
   }
 
   private void list(Context ctx) {
-    String projectId = Requests.id(ctx, "projectId", "prj_", "project");
-    guard.project(ctx, projectId, Permission.READ);
-    core.projects().get(projectId);
+    String projectId = guard.project(ctx, Permission.READ);
     int limit = Requests.limit(ctx);
     String cursor = Requests.cursor(ctx, "bot_");
     var rows = core.db().read(h -> BotStore.list(h, projectId, cursor, limit + 1));

@@ -52,13 +52,6 @@ public final class ConversationRoutes {
         .get("/v1/contacts/{contactId}", "Contacts", "Get a contact", this::contact, 200, 401, 403, 404);
   }
 
-  private String project(Context ctx, Permission permission) {
-    String projectId = Requests.id(ctx, "projectId", "prj_", "project");
-    guard.project(ctx, projectId, permission);
-    core.projects().get(projectId);
-    return projectId;
-  }
-
   private Conversation conversation(Context ctx, Permission permission) {
     String id = Requests.id(ctx, "conversationId", "cnv_", "conversation");
     Conversation c = core.conversations().get(id);
@@ -67,7 +60,7 @@ public final class ConversationRoutes {
   }
 
   private void start(Context ctx) {
-    String projectId = project(ctx, Permission.CONVERSATION);
+    String projectId = guard.project(ctx, Permission.CONVERSATION);
     Fields f = new Fields(Requests.json(ctx, core.config().maxBodyBytes()));
     String botId = f.text("botId", true, 100);
     JsonNode contact = f.object("contact");
@@ -87,7 +80,7 @@ public final class ConversationRoutes {
   }
 
   private void list(Context ctx) {
-    String projectId = project(ctx, Permission.READ);
+    String projectId = guard.project(ctx, Permission.READ);
     String status = ctx.queryParam("status");
     if (status != null && !STATUSES.contains(status)) throw Problem.badRequest("status must be one of " + STATUSES);
     int limit = Requests.limit(ctx);
@@ -203,7 +196,7 @@ public final class ConversationRoutes {
   }
 
   private void contacts(Context ctx) {
-    String projectId = project(ctx, Permission.READ);
+    String projectId = guard.project(ctx, Permission.READ);
     int limit = Requests.limit(ctx);
     String cursor = Requests.cursor(ctx, "ctc_");
     var rows = core.db().read(h -> ContactStore.list(h, projectId, ctx.queryParam("email"), ctx.queryParam("phone"),

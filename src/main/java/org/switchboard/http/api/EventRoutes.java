@@ -43,9 +43,7 @@ public final class EventRoutes {
   }
 
   private void list(Context ctx) {
-    String projectId = Requests.id(ctx, "projectId", "prj_", "project");
-    guard.project(ctx, projectId, Permission.READ);
-    core.projects().get(projectId);
+    String projectId = guard.project(ctx, Permission.READ);
     String status = ctx.queryParam("status");
     if (status != null && !STATUSES.contains(status)) throw Problem.badRequest("status must be one of " + STATUSES);
     String triggerId = ctx.queryParam("triggerId");

@@ -46,30 +46,23 @@ public final class ProjectRoutes {
     ctx.json(Views.page(Page.of(rows, limit, r -> r.id()), Views::project));
   }
 
-  private String projectId(Context ctx, Permission permission) {
-    String id = Requests.id(ctx, "projectId", "prj_", "project");
-    guard.project(ctx, id, permission);
-    core.projects().get(id);
-    return id;
-  }
-
   private void get(Context ctx) {
-    ctx.json(Views.project(core.projects().get(projectId(ctx, Permission.READ))));
+    ctx.json(Views.project(core.projects().get(guard.project(ctx, Permission.READ))));
   }
 
   private void createKey(Context ctx) {
-    String projectId = projectId(ctx, Permission.ADMIN);
+    String projectId = guard.project(ctx, Permission.ADMIN);
     Projects.NewKey created = core.projects().createKey(projectId, Requests.json(ctx, core.config().maxBodyBytes()));
     ctx.status(201).json(Views.apiKey(created.key()).put("key", created.secret()));
   }
 
   private void keys(Context ctx) {
-    String projectId = projectId(ctx, Permission.ADMIN);
+    String projectId = guard.project(ctx, Permission.ADMIN);
     ctx.json(Views.items(core.projects().keys(projectId), Views::apiKey));
   }
 
   private void deleteKey(Context ctx) {
-    String projectId = projectId(ctx, Permission.ADMIN);
+    String projectId = guard.project(ctx, Permission.ADMIN);
     String keyId = Requests.id(ctx, "keyId", "key_", "API key");
     core.projects().deleteKey(projectId, keyId);
     ctx.status(204);

@@ -51,17 +51,15 @@ public final class TriggerRoutes {
   }
 
   private void create(Context ctx) {
-    String projectId = Requests.id(ctx, "projectId", "prj_", "project");
-    Principal p = guard.project(ctx, projectId, Permission.ADMIN);
-    core.projects().get(projectId);
+    String projectId = guard.project(ctx, Permission.ADMIN);
+    Principal p = guard.principal(ctx);
     Trigger t = core.triggers().create(projectId, Requests.json(ctx, core.config().maxBodyBytes()));
     ctx.status(201).json(view(ctx, t, p));
   }
 
   private void list(Context ctx) {
-    String projectId = Requests.id(ctx, "projectId", "prj_", "project");
-    Principal p = guard.project(ctx, projectId, Permission.READ);
-    core.projects().get(projectId);
+    String projectId = guard.project(ctx, Permission.READ);
+    Principal p = guard.principal(ctx);
     int limit = Requests.limit(ctx);
     String cursor = Requests.cursor(ctx, "trg_");
     var rows = core.db().read(h -> TriggerStore.list(h, projectId, cursor, limit + 1));
