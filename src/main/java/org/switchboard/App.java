@@ -28,7 +28,11 @@ import org.switchboard.http.HttpServer;
 import org.switchboard.intake.ConversationIntake;
 import org.switchboard.intake.TriggerIntake;
 import org.switchboard.processing.EventProcessor;
+import org.switchboard.processing.TimerPoller;
 import org.switchboard.processing.Worker;
+import org.switchboard.net.AddressPolicy;
+import org.switchboard.runtime.LanguageModel;
+import org.switchboard.runtime.Outbound;
 import org.switchboard.runtime.BotRuntime;
 import org.switchboard.store.Database;
 import org.switchboard.store.GroupCommitter;
@@ -40,11 +44,15 @@ public final class App implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(App.class);
   private final Core core;
   private final HttpServer http;
+  private final TimerPoller timers;
 
-  private App(Core core, HttpServer http) {
+  private App(Core core, HttpServer http, TimerPoller timers) {
     this.core = core;
     this.http = http;
+    this.timers = timers;
   }
+
+  public TimerPoller timers() { return timers; }
 
   /** Knobs for tests and tools; production uses {@link Options#DEFAULT}. */
   public record Options(boolean startWorker, EventProcessor.RetryPolicy retryPolicy) {
@@ -71,8 +79,9 @@ public final class App implements AutoCloseable {
     new ProcessorMetrics().bindTo(metrics);
     Access access = new Access(db, adminHash);
     String owner = ManagementFactory.getRuntimeMXBean().getName() + "/" + org.switchboard.model.Ids.next("");
-    EventProcessor processor = new EventProcessor(db, committer, new BotRuntime(), notifier, clock,
-        options.retryPolicy());
+    BotRuntime runtime = new BotRuntime(new Outbound(new AddressPolicy(config.webhookAllowPrivate())),
+        new LanguageModel(new LanguageModel.Settings(config.llmBaseUrl(), config.llmApiKey(), config.llmModel())), clock);
+    EventProcessor processor = new EventProcessor(db, committer, runtime, notifier, clock, options.retryPolicy());
     Worker worker = new Worker(db, processor, clock, owner, config.workerConcurrency());
     Core core = new Core(config, clock, db, committer, secrets, access, new Projects(db, clock), new Bots(db, clock),
         new Triggers(db, clock, secrets), new TriggerIntake(db, committer, access, secrets, clock, worker::wake),
@@ -80,11 +89,15 @@ public final class App implements AutoCloseable {
         metrics);
     Gauge.builder("switchboard_queue_depth", () -> db.read(QueueStore::depth)).register(metrics);
     Gauge.builder("switchboard_events_in_flight", worker::inFlight).register(metrics);
-    if (options.startWorker()) worker.start();
+    TimerPoller timers = new TimerPoller(db, core.conversations(), clock);
+    if (options.startWorker()) {
+      worker.start();
+      timers.start();
+    }
     if (config.demo() && !db.read(ProjectStore::any)) Demo.create(core, console, config.httpPort());
     HttpServer http = new HttpServer(core).start("0.0.0.0", config.httpPort());
     LOG.info("Switchboard listening on port {} ({} database)", http.port(), config.embedded() ? "embedded SQLite" : "PostgreSQL");
-    return new App(core, http);
+    return new App(core, http, timers);
   }
 
   private static void migrate(Database db, Config config) {
@@ -167,6 +180,7 @@ public final class App implements AutoCloseable {
   public void close() {
     LOG.info("stopping");
     http.stop();
+    timers.close();
     core.worker().stop(5_000);
     core.committer().close();
     core.db().close();

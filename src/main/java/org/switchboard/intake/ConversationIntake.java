@@ -77,6 +77,39 @@ public final class ConversationIntake {
     return posted;
   }
 
+  /** Queues the event of a fired timer in its conversation (inside the caller's transaction). */
+  public void timerFired(org.jdbi.v3.core.Handle h, org.switchboard.store.TimerStore.Due timer, long now) {
+    Conversation c = ConversationStore.find(h, timer.conversationId()).orElse(null);
+    if (c == null || Conversation.ENDED.equals(c.status())) return;
+    Event event = new Event(Ids.event(), c.projectId(), c.triggerId(), c.channelId(), c.id(), "timer", timer.kind(),
+        Event.ACCEPTED, Json.object().put("timerId", timer.id()), Json.object(), now, null, null, 0, null, null, null);
+    Queue.accept(h, event, now);
+  }
+
+  public void wakeWorkers() { wakeWorkers.run(); }
+
+  /**
+   * Moves a conversation to its bot's latest published version, keeping its variables. If the step it waits at
+   * no longer exists there, it restarts: the next event runs {@code on.start} again.
+   */
+  public Conversation reload(String conversationId) {
+    return committer.submit(h -> {
+      Conversation c = ConversationStore.findForUpdate(h, conversationId, db.dialect())
+          .orElseThrow(() -> Problem.notFound("conversation " + conversationId));
+      Bot bot = BotStore.find(h, c.botId()).orElseThrow(() -> Problem.conflict("the conversation's bot no longer exists"));
+      if (bot.publishedVersion() == null) throw Problem.conflict("bot " + bot.id() + " has no published version");
+      var flow = BotStore.version(h, bot.id(), bot.publishedVersion()).orElseThrow().definition();
+      ObjectNode state = c.state().isObject() ? (ObjectNode) c.state().deepCopy() : Json.object();
+      if (!org.switchboard.runtime.Resume.stillValid(flow, state)) {
+        state.remove("waiting");
+        state.remove("paused");
+        state.put("started", false);
+      }
+      ConversationStore.reload(h, c.id(), bot.publishedVersion(), Json.write(state));
+      return ConversationStore.find(h, c.id()).orElseThrow();
+    });
+  }
+
   public Conversation end(String conversationId) {
     return setStatus(conversationId, Conversation.ENDED);
   }

@@ -28,6 +28,7 @@ import org.switchboard.store.Database;
 import org.switchboard.store.EventStore;
 import org.switchboard.store.GroupCommitter;
 import org.switchboard.store.QueueStore;
+import org.switchboard.store.TimerStore;
 
 /**
  * Runs one claimed event through the bot and commits what it produced (messages, variables, status) together
@@ -44,6 +45,8 @@ public final class EventProcessor {
     }
   }
   private static final Logger LOG = LoggerFactory.getLogger(EventProcessor.class);
+  /** How many recent messages an agent step sees. */
+  private static final int HISTORY = 20;
 
   private final Database db;
   private final GroupCommitter committer;
@@ -113,12 +116,14 @@ public final class EventProcessor {
     state.put("started", true);
     ObjectNode scope = Scope.of(event, conversation, contact, bot, version.version(), clock.millis());
     String triggerKey = event.context().path("trigger").path("key").asText(null);
-    return runtime.run(new Turn.Input(version.definition(), event.type(), triggerKey, first, scope, variables, state));
+    return runtime.run(new Turn.Input(version.definition(), event.type(), triggerKey, first, scope, variables, state,
+        () -> db.read(h -> ConversationStore.recentMessages(h, conversation.id(), HISTORY))));
   }
 
   private static Turn.Output silent(Conversation conversation) {
     return new Turn.Output(List.of(), (ObjectNode) conversation.variables(), (ObjectNode) conversation.state(),
-        conversation.status(), List.of(Json.tree(java.util.Map.of("skipped", "conversation is " + conversation.status()))));
+        conversation.status(), List.of(Json.tree(java.util.Map.of("skipped", "conversation is " + conversation.status()))),
+        List.of(), List.of(), List.of());
   }
 
   private void complete(QueueStore.Claim claim, String owner, Event event, Conversation conversation, Turn.Output out) {
@@ -135,7 +140,14 @@ public final class EventProcessor {
       String status = ConversationStore.find(h, conversation.id()).map(Conversation::status).orElse(out.conversationStatus());
       if (Conversation.ACTIVE.equals(status)) status = out.conversationStatus();
       ConversationStore.saveRuntime(h, conversation.id(), status, Json.write(out.variables()), Json.write(out.state()));
-      EventStore.finish(h, event.id(), Event.COMPLETED, Json.write(result(messageIds, out.trace(), null)), now);
+      for (String cancelled : out.cancelledTimers()) TimerStore.delete(h, cancelled);
+      for (Turn.Timer t : out.timers()) TimerStore.insert(h, t.id(), conversation.id(), t.kind(), t.dueAt());
+      ObjectNode result = result(messageIds, out.trace(), null);
+      if (!out.emits().isEmpty()) {
+        ArrayNode emitted = result.putArray("emits");
+        out.emits().forEach(e -> emitted.addObject().put("topic", e.topic()).set("data", e.data()));
+      }
+      EventStore.finish(h, event.id(), Event.COMPLETED, Json.write(result), now);
       return null;
     });
     notifier.eventFinished(event.id());

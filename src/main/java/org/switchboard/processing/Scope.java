@@ -42,6 +42,7 @@ final class Scope {
   private static String text(Event event) {
     var payload = event.payload();
     if ("message".equals(event.type())) return payload.path("payload").path("text").asText(null);
+    if ("wait".equals(event.type()) || "timeout".equals(event.type())) return null;
     if (payload.isTextual()) return payload.asText();
     if (payload.path("text").isTextual()) return payload.get("text").asText();
     if (payload.path("message").isTextual()) return payload.get("message").asText();

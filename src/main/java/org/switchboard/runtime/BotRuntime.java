@@ -1,35 +1,66 @@
 package org.switchboard.runtime;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Clock;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.switchboard.model.Conversation;
+import org.switchboard.model.Ids;
 import org.switchboard.model.Json;
 
 /**
- * Interprets a flow document for one event: picks the entry point, runs its steps in order and collects the
- * messages. Steps that call out (ask, http, skill, agent, emit, wait) arrive with the runtime issue; until then a
- * flow that reaches one fails its event with a clear error rather than pretending.
+ * Interprets a flow document for one event. Steps run from an explicit stack of step lists, so a turn that stops at
+ * an {@code ask} or a {@code wait} saves where it was (JSON pointers and indexes) in the conversation state and a
+ * later event resumes exactly there.
  */
 public final class BotRuntime {
   public static final int STEP_LIMIT = 1000;
+
+  private final Steps steps;
+  private final Clock clock;
+
+  public BotRuntime(Outbound outbound, LanguageModel model, Clock clock) {
+    this.steps = new Steps(outbound, model);
+    this.clock = clock;
+  }
 
   public Turn.Output run(Turn.Input in) throws Turn.Failure {
     return new Run(in).execute();
   }
 
-  private static final class Run {
-    private final Turn.Input in;
-    private final ObjectNode vars;
-    private final ObjectNode state;
-    private final List<Turn.OutMessage> messages = new ArrayList<>();
-    private final List<JsonNode> trace = new ArrayList<>();
-    private String status = Conversation.ACTIVE;
-    private int steps;
-    private boolean stopped;
+  /** One position in a list of steps: the list's JSON pointer in the flow and the index of the next step. */
+  static final class Frame {
+    final String at;
+    final JsonNode list;
+    int index;
+
+    Frame(String at, JsonNode list, int index) {
+      this.at = at;
+      this.list = list;
+      this.index = index;
+    }
+  }
+
+  final class Run {
+    final Turn.Input in;
+    final ObjectNode vars;
+    final ObjectNode state;
+    final List<Turn.OutMessage> messages = new ArrayList<>();
+    final List<JsonNode> trace = new ArrayList<>();
+    final List<Turn.Timer> timers = new ArrayList<>();
+    final List<String> cancelled = new ArrayList<>();
+    final List<Turn.Emit> emits = new ArrayList<>();
+    final Deque<Frame> stack = new ArrayDeque<>();
+    String status = Conversation.ACTIVE;
+    String node;
+    int count;
+    boolean stopped;
 
     Run(Turn.Input in) {
       this.in = in;
@@ -37,117 +68,159 @@ public final class BotRuntime {
       this.state = in.state().deepCopy();
     }
 
+    JsonNode flow() { return in.flow(); }
+
+    long now() { return clock.millis(); }
+
     Turn.Output execute() throws Turn.Failure {
-      JsonNode on = in.flow().path("on");
-      if (in.firstEvent() && on.hasNonNull("start")) runNode(on.get("start").asText());
-      String entry = entryPoint(on);
-      if (entry != null && !stopped) runNode(entry);
-      return new Turn.Output(messages, vars, state, status, trace);
+      JsonNode on = flow().path("on");
+      String timerId = in.scope().path("event").path("payload").path("timerId").asText(null);
+      switch (in.eventType()) {
+        case "timeout" -> onTimeout(timerId);
+        case "wait" -> onWaitOver(timerId);
+        default -> {
+          if ("message".equals(in.eventType()) && state.has("waiting")) {
+            new Asks(this).answer();
+          } else {
+            boolean started = true;
+            if (in.firstEvent() && on.hasNonNull("start")) {
+              runNode(on.get("start").asText());
+              started = !stopped && !state.has("waiting") && !state.has("paused");
+            }
+            String entry = entryPoint(on);
+            if (entry != null && started) runNode(entry);
+            else if (entry == null && !in.firstEvent()) trace.add(Json.object().put("skipped", "no entry point for " + in.eventType()));
+          }
+        }
+      }
+      return new Turn.Output(messages, vars, state, status, trace, timers, cancelled, emits);
+    }
+
+    private void onTimeout(String timerId) throws Turn.Failure {
+      JsonNode waiting = state.path("waiting");
+      if (timerId == null || !timerId.equals(waiting.path("timerId").asText(null))) {
+        trace.add(Json.object().put("skipped", "timeout of an ask that was already answered"));
+        return;
+      }
+      String target = waiting.path("timeoutGoto").asText();
+      state.remove("waiting");
+      trace.add(Json.object().put("timeout", target));
+      runNode(target);
+    }
+
+    private void onWaitOver(String timerId) throws Turn.Failure {
+      JsonNode paused = state.path("paused");
+      if (timerId == null || !timerId.equals(paused.path("timerId").asText(null))) {
+        trace.add(Json.object().put("skipped", "a wait that no longer applies"));
+        return;
+      }
+      state.remove("paused");
+      resume(paused.get("pointer"));
     }
 
     private String entryPoint(JsonNode on) {
-      String node = switch (in.eventType()) {
+      String target = switch (in.eventType()) {
         case "trigger", "schedule" -> {
           JsonNode triggers = on.path("trigger");
-          JsonNode byKey = in.triggerKey() == null ? null : triggerEntry(triggers, in.triggerKey());
+          JsonNode byKey = null;
+          if (in.triggerKey() != null) {
+            for (var it = triggers.fields(); it.hasNext(); ) {
+              var e = it.next();
+              if (e.getKey().equalsIgnoreCase(in.triggerKey())) byKey = e.getValue();
+            }
+          }
           yield byKey != null ? byKey.asText() : triggers.path("*").asText(null);
         }
         case "message" -> on.path("message").asText(null);
         default -> null;
       };
-      return node != null ? node : on.path("default").asText(null);
+      return target != null ? target : on.path("default").asText(null);
     }
 
-    private static JsonNode triggerEntry(JsonNode triggers, String key) {
-      var fields = triggers.fields();
-      while (fields.hasNext()) {
-        var e = fields.next();
-        if (e.getKey().equalsIgnoreCase(key)) return e.getValue();
+    void runNode(String name) throws Turn.Failure {
+      JsonNode list = flow().path("nodes").path(name);
+      if (!list.isArray()) throw new Turn.Failure("the flow has no node '" + name + "'");
+      stack.clear();
+      node = name;
+      trace.add(Json.object().put("node", name));
+      stack.push(new Frame("/nodes/" + escape(name), list, 0));
+      loop();
+    }
+
+    /** Continues from a saved pointer: the innermost list first, then each enclosing one. */
+    void resume(JsonNode pointer) throws Turn.Failure {
+      stack.clear();
+      for (JsonNode frame : pointer) {
+        String at = frame.get("at").asText();
+        JsonNode list = flow().at(at);
+        if (!list.isArray()) throw new Turn.Failure("the flow changed: there is no step list at " + at);
+        stack.push(new Frame(at, list, frame.get("index").asInt()));
       }
-      return null;
+      node = pointer.isEmpty() ? null : unescape(pointer.get(0).get("at").asText().substring("/nodes/".length()));
+      trace.add(Json.object().put("resume", node));
+      loop();
     }
 
-    private void runNode(String name) throws Turn.Failure {
-      String current = name;
-      while (current != null && !stopped) {
-        JsonNode steps = in.flow().path("nodes").path(current);
-        if (!steps.isArray()) throw new Turn.Failure("the flow has no node '" + current + "'");
-        trace.add(Json.tree(Map.of("node", current)));
-        current = runSteps(steps, current);
-      }
+    /** Where the turn stands, outermost list first, for a later resume. */
+    ArrayNode pointer() {
+      ArrayNode out = Json.MAPPER.createArrayNode();
+      stack.descendingIterator().forEachRemaining(f -> out.addObject().put("at", f.at).put("index", f.index));
+      return out;
     }
 
-    /** Runs steps; returns the node a goto leads to, or null when the steps ran out. */
-    private String runSteps(JsonNode steps, String node) throws Turn.Failure {
-      for (JsonNode step : steps) {
-        if (stopped) return null;
-        if (++this.steps > STEP_LIMIT) {
-          throw new Turn.Failure("loop guard: the event ran more than " + STEP_LIMIT + " steps (last node '" + node + "')");
+    private void loop() throws Turn.Failure {
+      while (!stack.isEmpty() && !stopped) {
+        Frame top = stack.peek();
+        if (top.index >= top.list.size()) {
+          stack.pop();
+          continue;
         }
-        String next = runStep(step, node);
-        if (next != null) return next;
-      }
-      return null;
-    }
-
-    private String runStep(JsonNode step, String node) throws Turn.Failure {
-      if (step.has("say")) {
-        say(step.get("say"));
-      } else if (step.has("goto")) {
-        return step.get("goto").asText();
-      } else if (step.has("set")) {
-        var fields = step.get("set").fields();
-        while (fields.hasNext()) {
-          var e = fields.next();
-          vars.set(e.getKey(), Expressions.toJson(evaluate(e.getValue().asText())));
+        JsonNode step = top.list.get(top.index);
+        String at = top.at + "/" + top.index;
+        top.index++;
+        if (++count > STEP_LIMIT) {
+          throw new Turn.Failure("loop guard: the event ran more than " + STEP_LIMIT + " steps (at node '" + node + "')");
         }
-      } else if (step.has("if")) {
-        boolean yes = condition(step.get("if").asText());
-        JsonNode branch = yes ? step.get("then") : step.get("else");
-        if (branch != null) return runSteps(branch, node);
-      } else if (step.has("switch")) {
-        String value = Templates.format(Expressions.toJson(evaluate(step.get("switch").asText())));
-        JsonNode branch = step.path("cases").has(value) ? step.path("cases").get(value) : step.get("default");
-        if (branch != null) return runSteps(branch, node);
-      } else if (step.has("handoff")) {
-        say(step.get("handoff"));
-        status = Conversation.HANDOFF;
-        stopped = true;
-      } else if (step.has("end")) {
-        status = Conversation.ENDED;
-        stopped = true;
-      } else {
-        String kind = step.fieldNames().next();
-        throw new Turn.Failure("the '" + kind + "' step (node '" + node + "') is not available in this version of Switchboard");
+        steps.run(this, step, at);
       }
-      return null;
     }
 
-    private void say(JsonNode value) {
-      JsonNode context = context();
-      ObjectNode payload;
-      String type;
-      if (value.isTextual()) {
-        type = "text";
-        payload = Json.object().put("text", Templates.render(value.asText(), context));
-      } else {
-        type = value.path("type").asText("text");
-        payload = ((ObjectNode) Templates.renderAll(value, context));
-        payload.remove("type");
-      }
+    void push(String at, JsonNode list) {
+      if (list != null && list.isArray()) stack.push(new Frame(at, list, 0));
+    }
+
+    /** goto: the current lists are abandoned and the target node's steps run next. */
+    void jump(String target) throws Turn.Failure {
+      JsonNode list = flow().path("nodes").path(target);
+      if (!list.isArray()) throw new Turn.Failure("the flow has no node '" + target + "'");
+      stack.clear();
+      node = target;
+      trace.add(Json.object().put("node", target));
+      stack.push(new Frame("/nodes/" + escape(target), list, 0));
+    }
+
+    void stop() { stopped = true; }
+
+    void say(String type, ObjectNode payload) {
       messages.add(new Turn.OutMessage(type, payload));
-      trace.add(Json.tree(Map.of("step", "say", "type", type)));
+      trace.add(Json.object().put("step", "say").put("type", type));
     }
 
-    private boolean condition(String expression) throws Turn.Failure {
-      Object result = evaluate(expression);
-      if (result instanceof Boolean b) return b;
-      throw new Turn.Failure("the condition '" + expression + "' did not give true or false");
+    String timer(String kind, long dueAt) {
+      String id = Ids.next("tmr_");
+      timers.add(new Turn.Timer(id, kind, dueAt));
+      return id;
     }
 
-    private Object evaluate(String expression) throws Turn.Failure {
+    /** What templates and expressions see now. */
+    ObjectNode context() {
+      ObjectNode context = in.scope().deepCopy();
+      context.set("vars", vars);
+      return context;
+    }
+
+    Object evaluate(String expression, JsonNode context) throws Turn.Failure {
       Map<String, Object> variables = new HashMap<>();
-      JsonNode context = context();
       for (String name : Expressions.Scope.FLOW.variables) variables.put(name, Expressions.toCel(context.get(name)));
       try {
         return Expressions.evaluate(Expressions.Scope.FLOW, expression, variables);
@@ -155,11 +228,9 @@ public final class BotRuntime {
         throw new Turn.Failure("expression '" + expression + "' failed: " + e.getMessage());
       }
     }
-
-    private JsonNode context() {
-      ObjectNode context = in.scope().deepCopy();
-      context.set("vars", vars);
-      return context;
-    }
   }
+
+  static String escape(String name) { return name.replace("~", "~0").replace("/", "~1"); }
+
+  static String unescape(String name) { return name.replace("~1", "/").replace("~0", "~"); }
 }

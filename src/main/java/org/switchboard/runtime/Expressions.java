@@ -105,7 +105,11 @@ public final class Expressions {
       for (JsonNode item : node) list.add(toCel(item));
       return list;
     }
-    if (node.isIntegralNumber()) return node.canConvertToLong() ? node.longValue() : node.doubleValue();
+    if (node.isIntegralNumber()) {
+      // Not a ternary: long and double operands would promote the long to double.
+      if (node.canConvertToLong()) return Long.valueOf(node.longValue());
+      return Double.valueOf(node.doubleValue());
+    }
     if (node.isNumber()) return node.doubleValue();
     if (node.isBoolean()) return node.booleanValue();
     return node.asText();

@@ -92,6 +92,7 @@ final class FlowValidator {
     skills.fields().forEachRemaining(e -> {
       String path = "skills." + e.getKey();
       JsonNode skill = e.getValue();
+      if (!e.getKey().matches("[A-Za-z0-9_-]{1,64}")) error(path, "a skill name is 1 to 64 letters, digits, '_' or '-'");
       if (!skill.isObject()) {
         error(path, "a skill is an object with description, input and http");
         return;
@@ -99,7 +100,10 @@ final class FlowValidator {
       for (String key : FlowDocument.names(skill)) {
         if (!Set.of("description", "input", "http").contains(key)) error(path + "." + key, "unknown key '" + key + "'");
       }
-      if (skill.has("input") && !skill.get("input").isObject()) error(path + ".input", "must be a JSON Schema object");
+      if (skill.has("input")) {
+        if (!skill.get("input").isObject()) error(path + ".input", "must be a JSON Schema object");
+        else for (String problem : Schemas.checkSchema(skill.get("input"))) error(path + ".input", "not a valid JSON Schema: " + problem);
+      }
       if (!skill.has("http")) error(path + ".http", "a skill needs an http call");
       else http(skill.get("http"), path + ".http");
     });

@@ -3,21 +3,33 @@ package org.switchboard.runtime;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
+import java.util.function.Supplier;
+import org.switchboard.model.Message;
 
 /**
- * One run of a bot for one event. In: the flow and what templates and expressions see. Out: the messages to send
- * and the conversation's new variables, status and runtime state, plus a trace for the event's result.
+ * One run of a bot for one event. In: the flow, the event and what templates and expressions see. Out: the
+ * messages to send, the conversation's new variables, status and runtime state, the timers to set or cancel, the
+ * custom events to publish, and a trace for the event's result.
  */
 public final class Turn {
+  /**
+   * @param scope   {@code event}, {@code contact}, {@code conversation}, {@code bot}, {@code now} (vars are added)
+   * @param history the conversation's recent messages, loaded only if an agent step needs them
+   */
   public record Input(JsonNode flow, String eventType, String triggerKey, boolean firstEvent, ObjectNode scope,
-                      ObjectNode variables, ObjectNode state) {}
+                      ObjectNode variables, ObjectNode state, Supplier<List<Message>> history) {}
 
   public record OutMessage(String type, ObjectNode payload) {}
 
-  public record Output(List<OutMessage> messages, ObjectNode variables, ObjectNode state, String conversationStatus,
-                       List<JsonNode> trace) {}
+  /** A durable timer: a {@code wait} step or an {@code ask} timeout, fired as an event of that kind. */
+  public record Timer(String id, String kind, long dueAt) {}
 
-  /** The flow cannot go on: the event fails with this error. */
+  public record Emit(String topic, JsonNode data) {}
+
+  public record Output(List<OutMessage> messages, ObjectNode variables, ObjectNode state, String conversationStatus,
+                       List<JsonNode> trace, List<Timer> timers, List<String> cancelledTimers, List<Emit> emits) {}
+
+  /** The flow cannot go on: the event fails with this error (trying again would give the same answer). */
   public static final class Failure extends Exception {
     public Failure(String message) { super(message, null, false, false); }
   }

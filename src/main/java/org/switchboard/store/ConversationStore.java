@@ -36,6 +36,18 @@ public final class ConversationStore {
     return h.createQuery("SELECT * FROM conversations WHERE id = :id").bind("id", id).map(CONVERSATION).findOne();
   }
 
+  public static void reload(Handle h, String id, int version, String stateJson) {
+    h.createUpdate("UPDATE conversations SET bot_version = :v, state = :s WHERE id = :id")
+        .bind("v", version).bind("s", stateJson).bind("id", id).execute();
+  }
+
+  /** The open (not ended) conversations of a bot, optionally of one contact. */
+  public static List<String> openOfBot(Handle h, String botId, String contactId) {
+    return h.createQuery("SELECT id FROM conversations WHERE bot_id = :b AND status <> 'ended' "
+            + "AND (:c IS NULL OR contact_id = :c) ORDER BY id")
+        .bind("b", botId).bind("c", contactId).mapTo(String.class).list();
+  }
+
   public static void delete(Handle h, String id) {
     h.createUpdate("DELETE FROM conversations WHERE id = :id").bind("id", id).execute();
   }

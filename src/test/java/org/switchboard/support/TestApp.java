@@ -20,16 +20,27 @@ public final class TestApp implements AutoCloseable {
   public static final String ADMIN = "test-admin-token-0123456789";
   public static final EventProcessor.RetryPolicy FAST_RETRY = new EventProcessor.RetryPolicy(3, new long[] {50, 100});
 
-  public final App app;
-  public final Http admin;
+  public App app;
+  public Http admin;
   public final Path dataDir;
   public final DbKind kind;
+  private final Config config;
+  private final boolean startWorker;
 
-  private TestApp(App app, Path dataDir, DbKind kind) {
+  private TestApp(App app, Path dataDir, DbKind kind, Config config, boolean startWorker) {
     this.app = app;
     this.dataDir = dataDir;
     this.kind = kind;
+    this.config = config;
+    this.startWorker = startWorker;
     this.admin = new Http("http://127.0.0.1:" + app.port(), ADMIN);
+  }
+
+  /** Stops the node and starts a new one on the same database (a restart). */
+  public void restart() {
+    app.close();
+    app = App.start(config, new PrintStream(OutputStream.nullOutputStream()), new App.Options(startWorker, FAST_RETRY));
+    admin = new Http("http://127.0.0.1:" + app.port(), ADMIN);
   }
 
   public static TestApp start(DbKind kind) { return start(kind, Map.of(), true); }
@@ -51,7 +62,7 @@ public final class TestApp implements AutoCloseable {
       Config config = Config.load(vars, List.of());
       App app = App.start(config, new PrintStream(OutputStream.nullOutputStream()),
           new App.Options(startWorker, FAST_RETRY));
-      return new TestApp(app, dir, kind);
+      return new TestApp(app, dir, kind, config, startWorker);
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }

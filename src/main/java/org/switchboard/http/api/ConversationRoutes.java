@@ -47,6 +47,8 @@ public final class ConversationRoutes {
             this::stream, 200, 401, 403, 404)
         .get("/v1/conversations/{conversationId}/events", "Conversations", "The events of a conversation", this::events, 200, 401, 403, 404)
         .post("/v1/conversations/{conversationId}/end", "Conversations", "End a conversation", this::end, 200, 401, 403, 404)
+        .post("/v1/conversations/{conversationId}/reload", "Conversations",
+            "Move the conversation to its bot's latest published version", this::reload, 200, 401, 403, 404, 409)
         .post("/v1/conversations/{conversationId}/handoff", "Conversations", "Start or stop a human handoff", this::handoff, 200, 400, 401, 403, 404, 409)
         .get("/v1/projects/{projectId}/contacts", "Contacts", "List contacts by email, phone or externalId", this::contacts, 200, 401, 403, 404)
         .get("/v1/contacts/{contactId}", "Contacts", "Get a contact", this::contact, 200, 401, 403, 404);
@@ -184,6 +186,11 @@ public final class ConversationRoutes {
   private void end(Context ctx) {
     Conversation c = conversation(ctx, Permission.CONVERSATION);
     ctx.json(Views.conversation(core.conversations().end(c.id())));
+  }
+
+  private void reload(Context ctx) {
+    Conversation c = conversation(ctx, Permission.CONVERSATION);
+    ctx.json(Views.conversation(core.conversations().reload(c.id())));
   }
 
   private void handoff(Context ctx) {
