@@ -28,7 +28,7 @@ import org.switchboard.http.HttpServer;
 import org.switchboard.intake.ConversationIntake;
 import org.switchboard.intake.TriggerIntake;
 import org.switchboard.processing.EventProcessor;
-import org.switchboard.processing.TimerPoller;
+import org.switchboard.schedule.TimerPoller;
 import org.switchboard.processing.Worker;
 import org.switchboard.net.AddressPolicy;
 import org.switchboard.runtime.LanguageModel;

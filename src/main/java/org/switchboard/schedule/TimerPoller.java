@@ -1,4 +1,4 @@
-package org.switchboard.processing;
+package org.switchboard.schedule;
 
 import java.time.Clock;
 import java.util.List;
