@@ -30,7 +30,7 @@ class PipelineTest {
       nodes:
         main:
           - if: 'has(event.payload.fail) && event.payload.fail'
-            then: [ { wait: 1s } ]
+            then: [ { http: { url: "http://127.0.0.1:9/refused" } } ]
           - say: "n={{event.payload.n}}"
       """;
 
@@ -113,7 +113,7 @@ class PipelineTest {
     var failing = s.caller().post(s.events() + "?session=x", Map.of("n", 1, "fail", true));
     var next = s.caller().post(s.events() + "?session=x", Map.of("n", 2));
     JsonNode failed = app.awaitEvent(failing.json().get("eventId").asText(), "failed");
-    assertThat(failed.get("result").get("error").asText()).contains("wait");
+    assertThat(failed.get("result").get("error").asText()).contains("private address");
     assertThat(failed.get("completedAt").isNull()).isFalse();
     app.awaitEvent(next.json().get("eventId").asText(), "completed");
   }
