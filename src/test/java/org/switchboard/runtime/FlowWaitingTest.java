@@ -147,6 +147,29 @@ class FlowWaitingTest extends FlowTestBase {
   }
 
   @Test
+  void onSeveralNodesEachTimerFiresOnce() {
+    org.junit.jupiter.api.Assumptions.assumeTrue(kind == org.switchboard.support.DbKind.POSTGRES, "several nodes share PostgreSQL");
+    try (var second = app.anotherNode()) {
+      List<Chat> chats = new java.util.ArrayList<>();
+      for (int i = 0; i < 8; i++) {
+        Chat c = chat("""
+            on: { message: main }
+            nodes:
+              main: [ { wait: 1s }, { say: "woke" } ]
+            """);
+        c.say("go");
+        chats.add(c);
+      }
+      for (Chat c : chats) {
+        TestApp.eventually(20_000, () -> woke(c) == 1, "the wait of " + c.id());
+      }
+      sleep(1000);
+      for (Chat c : chats) assertThat(woke(c)).isEqualTo(1);
+      assertThat(second.port()).isPositive();
+    }
+  }
+
+  @Test
   void aTriggerEventRunsItsOwnEntryWhileAnAskWaits() {
     String project = app.project("interrupt");
     String bot = app.bot(project, """
@@ -222,6 +245,10 @@ class FlowWaitingTest extends FlowTestBase {
     app.admin.post("/v1/bots/" + c.bot() + "/publish", null);
     app.admin.post("/v1/conversations/" + c.id() + "/reload", null);
     assertThat(c.say("Ada")).containsExactly("v2 hello Ada");
+  }
+
+  private static long woke(Chat c) {
+    return c.messages().stream().filter(m -> m.get("payload").path("text").asText().equals("woke")).count();
   }
 
   static void sleep(long ms) {

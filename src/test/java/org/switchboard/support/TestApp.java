@@ -36,6 +36,11 @@ public final class TestApp implements AutoCloseable {
     this.admin = new Http("http://127.0.0.1:" + app.port(), ADMIN);
   }
 
+  /** A second node on the same database (PostgreSQL), as in a multi-node deployment. */
+  public App anotherNode() {
+    return App.start(config, new PrintStream(OutputStream.nullOutputStream()), new App.Options(startWorker, FAST_RETRY));
+  }
+
   /** Stops the node and starts a new one on the same database (a restart). */
   public void restart() {
     app.close();
