@@ -6,7 +6,7 @@ import org.switchboard.auth.Permission;
 import org.switchboard.http.Api;
 import org.switchboard.http.Guard;
 import org.switchboard.http.Requests;
-import org.switchboard.http.Views;
+import org.switchboard.model.Views;
 import org.switchboard.model.Bot;
 import org.switchboard.model.Json;
 import org.switchboard.model.Page;

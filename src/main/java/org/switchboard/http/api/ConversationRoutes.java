@@ -10,7 +10,7 @@ import org.switchboard.catalog.Fields;
 import org.switchboard.http.Api;
 import org.switchboard.http.Guard;
 import org.switchboard.http.Requests;
-import org.switchboard.http.Views;
+import org.switchboard.model.Views;
 import org.switchboard.intake.ContactInput;
 import org.switchboard.intake.ConversationIntake;
 import org.switchboard.model.Contact;

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.switchboard.delivery.Notifier;
-import org.switchboard.http.Views;
+import org.switchboard.model.Views;
 import org.switchboard.model.Json;
 import org.switchboard.model.Message;
 import org.switchboard.store.ConversationStore;

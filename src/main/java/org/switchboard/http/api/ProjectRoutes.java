@@ -8,7 +8,7 @@ import org.switchboard.catalog.Projects;
 import org.switchboard.http.Api;
 import org.switchboard.http.Guard;
 import org.switchboard.http.Requests;
-import org.switchboard.http.Views;
+import org.switchboard.model.Views;
 import org.switchboard.model.Page;
 import org.switchboard.store.ProjectStore;
 

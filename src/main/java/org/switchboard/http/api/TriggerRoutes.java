@@ -10,7 +10,7 @@ import org.switchboard.delivery.Replies;
 import org.switchboard.http.Api;
 import org.switchboard.http.Guard;
 import org.switchboard.http.Requests;
-import org.switchboard.http.Views;
+import org.switchboard.model.Views;
 import org.switchboard.intake.ContactInput;
 import org.switchboard.intake.TriggerIntake;
 import org.switchboard.model.Event;

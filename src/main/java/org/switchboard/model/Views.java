@@ -1,21 +1,9 @@
-package org.switchboard.http;
+package org.switchboard.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.function.Function;
-import org.switchboard.model.ApiKey;
-import org.switchboard.model.Bot;
-import org.switchboard.model.BotVersion;
-import org.switchboard.model.Contact;
-import org.switchboard.model.Conversation;
-import org.switchboard.model.Event;
-import org.switchboard.model.Json;
-import org.switchboard.model.Message;
-import org.switchboard.model.Page;
-import org.switchboard.model.Project;
-import org.switchboard.model.Times;
-import org.switchboard.model.Trigger;
 
 /** The wire shapes of the native API. */
 public final class Views {
