@@ -31,6 +31,8 @@ import org.switchboard.processing.EventProcessor;
 import org.switchboard.schedule.TimerPoller;
 import org.switchboard.processing.Worker;
 import org.switchboard.net.AddressPolicy;
+import org.switchboard.net.SafeHttp;
+import java.time.Duration;
 import org.switchboard.runtime.LanguageModel;
 import org.switchboard.runtime.Outbound;
 import org.switchboard.runtime.BotRuntime;
@@ -79,7 +81,9 @@ public final class App implements AutoCloseable {
     new ProcessorMetrics().bindTo(metrics);
     Access access = new Access(db, adminHash);
     String owner = ManagementFactory.getRuntimeMXBean().getName() + "/" + org.switchboard.model.Ids.next("");
-    BotRuntime runtime = new BotRuntime(new Outbound(new AddressPolicy(config.webhookAllowPrivate())),
+    SafeHttp.requireHostHeader();
+    SafeHttp safeHttp = new SafeHttp(new AddressPolicy(config.webhookAllowPrivate()), Duration.ofSeconds(5), 1 << 20);
+    BotRuntime runtime = new BotRuntime(new Outbound(safeHttp),
         new LanguageModel(new LanguageModel.Settings(config.llmBaseUrl(), config.llmApiKey(), config.llmModel())), clock);
     EventProcessor processor = new EventProcessor(db, committer, runtime, notifier, clock, options.retryPolicy());
     Worker worker = new Worker(db, processor, clock, owner, config.workerConcurrency());

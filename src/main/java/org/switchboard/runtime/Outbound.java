@@ -4,22 +4,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import org.switchboard.model.Json;
-import org.switchboard.net.AddressPolicy;
+import org.switchboard.net.SafeHttp;
 
-/** HTTP calls made by flows (http steps and skills): bounded in time and size, no redirects, address policy. */
+/** HTTP calls made by flows (http steps and skills), through {@link SafeHttp}: bounded, no redirects, no private targets. */
 public final class Outbound {
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
   public static final Duration MAX_TIMEOUT = Duration.ofSeconds(60);
-  private static final int MAX_RESPONSE_BYTES = 1 << 20;
 
   /** What a call returned; {@code body} is parsed JSON when the response says JSON. */
   public record Result(int status, ObjectNode headers, JsonNode body, long durationMs) {
@@ -33,24 +29,14 @@ public final class Outbound {
     }
   }
 
-  /** A network error, a timeout or a refused address; {@code result} is null when there was no response. */
+  /** A network error, a timeout or a refused address. */
   public static final class CallFailed extends Exception {
-    public final Result result;
-
-    public CallFailed(String message, Result result) {
-      super(message, null, false, false);
-      this.result = result;
-    }
+    public CallFailed(String message) { super(message, null, false, false); }
   }
 
-  private final HttpClient client;
-  private final AddressPolicy policy;
+  private final SafeHttp http;
 
-  public Outbound(AddressPolicy policy) {
-    this.policy = policy;
-    this.client = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
-        .connectTimeout(Duration.ofSeconds(5)).build();
-  }
+  public Outbound(SafeHttp http) { this.http = http; }
 
   public Result call(String method, String url, Map<String, String> headers, JsonNode body, Duration timeout)
       throws CallFailed {
@@ -58,58 +44,36 @@ public final class Outbound {
     try {
       uri = URI.create(url);
     } catch (IllegalArgumentException e) {
-      throw new CallFailed("not a URL: " + url, null);
+      throw new CallFailed("not a URL: " + url);
     }
-    try {
-      policy.check(uri);
-    } catch (AddressPolicy.Refused e) {
-      throw new CallFailed(e.getMessage(), null);
-    }
-    HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(timeout.compareTo(MAX_TIMEOUT) > 0 ? MAX_TIMEOUT : timeout);
-    boolean hasType = false;
-    for (Map.Entry<String, String> h : headers.entrySet()) {
-      try {
-        request.header(h.getKey(), h.getValue());
-      } catch (IllegalArgumentException e) {
-        throw new CallFailed("header '" + h.getKey() + "' cannot be sent: " + e.getMessage(), null);
-      }
-      hasType |= h.getKey().equalsIgnoreCase("content-type");
-    }
-    HttpRequest.BodyPublisher publisher = HttpRequest.BodyPublishers.noBody();
+    Map<String, String> allHeaders = new LinkedHashMap<>(headers);
+    byte[] bytes = null;
     if (body != null && !body.isNull() && !body.isMissingNode()) {
       boolean text = body.isTextual();
-      publisher = HttpRequest.BodyPublishers.ofString(text ? body.asText() : Json.write(body));
-      if (!hasType) request.header("Content-Type", text ? "text/plain; charset=utf-8" : "application/json");
+      bytes = (text ? body.asText() : Json.write(body)).getBytes(StandardCharsets.UTF_8);
+      if (allHeaders.keySet().stream().noneMatch(k -> k.equalsIgnoreCase("content-type"))) {
+        allHeaders.put("Content-Type", text ? "text/plain; charset=utf-8" : "application/json");
+      }
     }
-    request.method(method.toUpperCase(Locale.ROOT), publisher);
-    long start = System.nanoTime();
     try {
-      HttpResponse<byte[]> response = client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-      long took = (System.nanoTime() - start) / 1_000_000;
+      SafeHttp.Response r = http.send(method, uri, allHeaders, bytes, timeout.compareTo(MAX_TIMEOUT) > 0 ? MAX_TIMEOUT : timeout);
       ObjectNode responseHeaders = Json.object();
-      response.headers().map().forEach((k, v) -> {
+      r.headers().forEach((k, v) -> {
         if (!v.isEmpty() && !k.startsWith(":")) responseHeaders.put(k.toLowerCase(Locale.ROOT), v.get(0));
       });
-      JsonNode parsed = parse(response.body(), response.headers().firstValue("content-type").orElse(""));
-      return new Result(response.statusCode(), responseHeaders, parsed, took);
-    } catch (HttpTimeoutException e) {
-      throw new CallFailed(method + " " + url + " timed out", null);
-    } catch (IOException e) {
-      throw new CallFailed(method + " " + url + " failed: " + e, null);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new CallFailed(method + " " + url + " was interrupted", null);
+      return new Result(r.status(), responseHeaders, parse(r.body(), String.valueOf(r.header("content-type"))), r.durationMs());
+    } catch (SafeHttp.Failed e) {
+      throw new CallFailed(method + " " + url + ": " + e.getMessage());
     }
   }
 
   private static JsonNode parse(byte[] bytes, String contentType) {
-    int length = Math.min(bytes.length, MAX_RESPONSE_BYTES);
-    String text = new String(bytes, 0, length, StandardCharsets.UTF_8);
-    if (contentType.toLowerCase(Locale.ROOT).contains("json") && length == bytes.length) {
+    String text = new String(bytes, StandardCharsets.UTF_8);
+    if (contentType.toLowerCase(Locale.ROOT).contains("json")) {
       try {
         return Json.MAPPER.readTree(text);
       } catch (IOException notJson) {
-        // fall through: keep the text
+        // keep the text
       }
     }
     return Json.tree(text);

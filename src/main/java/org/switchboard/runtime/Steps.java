@@ -115,7 +115,6 @@ final class Steps {
       if (!result.ok()) error = method + " " + url + " answered " + result.status();
     } catch (Outbound.CallFailed e) {
       error = e.getMessage();
-      result = e.result;
     }
     JsonNode json = result == null ? Json.object().putNull("status") : result.json();
     if (result != null) record.put("status", result.status()).put("durationMs", result.durationMs());
