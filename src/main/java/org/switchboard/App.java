@@ -22,7 +22,11 @@ import org.switchboard.auth.Secrets;
 import org.switchboard.catalog.Bots;
 import org.switchboard.catalog.Projects;
 import org.switchboard.catalog.Triggers;
+import org.switchboard.catalog.Subscriptions;
+import org.switchboard.delivery.Dispatcher;
 import org.switchboard.delivery.Notifier;
+import org.switchboard.store.OutboxStore;
+import org.switchboard.delivery.Outbox;
 import org.switchboard.delivery.Replies;
 import org.switchboard.http.HttpServer;
 import org.switchboard.intake.ConversationIntake;
@@ -32,7 +36,6 @@ import org.switchboard.schedule.TimerPoller;
 import org.switchboard.processing.Worker;
 import org.switchboard.net.AddressPolicy;
 import org.switchboard.net.SafeHttp;
-import java.time.Duration;
 import org.switchboard.runtime.LanguageModel;
 import org.switchboard.runtime.Outbound;
 import org.switchboard.runtime.BotRuntime;
@@ -44,6 +47,8 @@ import org.switchboard.store.QueueStore;
 /** One Switchboard node: storage, core services, worker and HTTP, started and stopped in order. */
 public final class App implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(App.class);
+  /** Deliveries sent at once; each waits on the network, so virtual threads make this cheap. */
+  private static final int DELIVERY_CONCURRENCY = 256;
   private final Core core;
   private final HttpServer http;
   private final TimerPoller timers;
@@ -57,8 +62,8 @@ public final class App implements AutoCloseable {
   public TimerPoller timers() { return timers; }
 
   /** Knobs for tests and tools; production uses {@link Options#DEFAULT}. */
-  public record Options(boolean startWorker, EventProcessor.RetryPolicy retryPolicy) {
-    public static final Options DEFAULT = new Options(true, EventProcessor.RetryPolicy.DEFAULT);
+  public record Options(boolean startWorker, EventProcessor.RetryPolicy retryPolicy, Dispatcher.Schedule deliverySchedule) {
+    public static final Options DEFAULT = new Options(true, EventProcessor.RetryPolicy.DEFAULT, Dispatcher.Schedule.DEFAULT);
   }
 
   public static App start(Config config, PrintStream console) {
@@ -82,22 +87,28 @@ public final class App implements AutoCloseable {
     Access access = new Access(db, adminHash);
     String owner = ManagementFactory.getRuntimeMXBean().getName() + "/" + org.switchboard.model.Ids.next("");
     SafeHttp.requireHostHeader();
-    SafeHttp safeHttp = new SafeHttp(new AddressPolicy(config.webhookAllowPrivate()), Duration.ofSeconds(5), 1 << 20);
+    SafeHttp safeHttp = new SafeHttp(new AddressPolicy(config.webhookAllowPrivate()), Dispatcher.CONNECT_TIMEOUT, 1 << 20);
     BotRuntime runtime = new BotRuntime(new Outbound(safeHttp),
         new LanguageModel(new LanguageModel.Settings(config.llmBaseUrl(), config.llmApiKey(), config.llmModel())), clock);
-    EventProcessor processor = new EventProcessor(db, committer, runtime, notifier, clock, options.retryPolicy());
+    Outbox outbox = new Outbox();
+    EventProcessor processor = new EventProcessor(db, committer, runtime, notifier, clock, options.retryPolicy(), outbox);
     Worker worker = new Worker(db, processor, clock, owner, config.workerConcurrency());
+    Subscriptions subscriptions = new Subscriptions(db, clock, secrets);
+    Dispatcher dispatcher = new Dispatcher(db, committer, safeHttp, subscriptions, outbox, notifier, clock, owner,
+        DELIVERY_CONCURRENCY, options.deliverySchedule());
     Core core = new Core(config, clock, db, committer, secrets, access, new Projects(db, clock), new Bots(db, clock),
-        new Triggers(db, clock, secrets), new TriggerIntake(db, committer, access, secrets, clock, worker::wake),
-        new ConversationIntake(db, committer, clock, worker::wake), notifier, new Replies(db, notifier), worker,
-        metrics);
+        new Triggers(db, clock, secrets), subscriptions, new TriggerIntake(db, committer, access, secrets, clock, worker::wake, outbox, notifier),
+        new ConversationIntake(db, committer, clock, worker::wake, outbox, notifier), notifier, new Replies(db, notifier), worker,
+        dispatcher, metrics);
     Gauge.builder("switchboard_queue_depth", () -> db.read(QueueStore::depth)).register(metrics);
     Gauge.builder("switchboard_events_in_flight", worker::inFlight).register(metrics);
     TimerPoller timers = new TimerPoller(db, core.conversations(), clock);
     if (options.startWorker()) {
       worker.start();
       timers.start();
+      dispatcher.start();
     }
+    Gauge.builder("switchboard_deliveries_pending", () -> db.read(OutboxStore::pending)).register(metrics);
     if (config.demo() && !db.read(ProjectStore::any)) Demo.create(core, console, config.httpPort());
     HttpServer http = new HttpServer(core).start("0.0.0.0", config.httpPort());
     LOG.info("Switchboard listening on port {} ({} database)", http.port(), config.embedded() ? "embedded SQLite" : "PostgreSQL");
@@ -186,6 +197,7 @@ public final class App implements AutoCloseable {
     http.stop();
     timers.close();
     core.worker().stop(5_000);
+    core.dispatcher().stop(3_000);
     core.committer().close();
     core.db().close();
     LOG.info("stopped");

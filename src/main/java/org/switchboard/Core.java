@@ -6,6 +6,8 @@ import org.switchboard.auth.Access;
 import org.switchboard.auth.Secrets;
 import org.switchboard.catalog.Bots;
 import org.switchboard.catalog.Projects;
+import org.switchboard.catalog.Subscriptions;
+import org.switchboard.delivery.Dispatcher;
 import org.switchboard.catalog.Triggers;
 import org.switchboard.delivery.Notifier;
 import org.switchboard.delivery.Replies;
@@ -26,9 +28,11 @@ public record Core(
     Projects projects,
     Bots bots,
     Triggers triggers,
+    Subscriptions subscriptions,
     TriggerIntake triggerIntake,
     ConversationIntake conversations,
     Notifier notifier,
     Replies replies,
     Worker worker,
+    Dispatcher dispatcher,
     PrometheusMeterRegistry metrics) {}

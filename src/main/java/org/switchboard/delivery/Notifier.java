@@ -23,6 +23,12 @@ public final class Notifier {
 
   public void conversationChanged(String conversationId) { signal(conversationKey(conversationId)); }
 
+  /** New notifications in a project's feed: wakes its streams and the dispatcher. */
+  public void feedChanged(String projectId) {
+    signal(feedKey(projectId));
+    signal(DELIVERIES);
+  }
+
   /** Registers interest before the caller checks the database, so a signal in between is not lost. */
   public Ticket ticket(String key) {
     Topic topic = topics.compute(key, (k, t) -> {
@@ -82,7 +88,11 @@ public final class Notifier {
     }
   }
 
+  public static final String DELIVERIES = "deliveries";
+
   public static String eventKey(String eventId) { return "e:" + eventId; }
+
+  public static String feedKey(String projectId) { return "f:" + projectId; }
 
   public static String conversationKey(String conversationId) { return "c:" + conversationId; }
 }

@@ -14,6 +14,8 @@ import org.switchboard.Core;
 import org.switchboard.http.api.BotRoutes;
 import org.switchboard.http.api.ConversationRoutes;
 import org.switchboard.http.api.EventRoutes;
+import org.switchboard.http.api.FeedRoutes;
+import org.switchboard.http.api.SubscriptionRoutes;
 import org.switchboard.http.api.MessageStream;
 import org.switchboard.http.api.OperationRoutes;
 import org.switchboard.http.api.ProjectRoutes;
@@ -28,6 +30,7 @@ public final class HttpServer implements AutoCloseable {
   private final Javalin app;
   private final MessageStream stream;
   private Api api;
+  private FeedRoutes feeds;
 
   public HttpServer(Core core) {
     Guard guard = new Guard(core.access(), core.projects());
@@ -48,6 +51,9 @@ public final class HttpServer implements AutoCloseable {
       new TriggerRoutes(core, guard).register(api);
       new EventRoutes(core, guard).register(api);
       new ConversationRoutes(core, guard, stream).register(api);
+      new SubscriptionRoutes(core, guard).register(api);
+      feeds = new FeedRoutes(core, guard);
+      feeds.register(api, config);
       new OperationRoutes(core).register(api);
       config.routes.exception(Problem.class, (e, ctx) -> Problems.write(ctx, e));
       config.routes.exception(GroupCommitter.StorageUnavailable.class, (e, ctx) ->
@@ -94,6 +100,7 @@ public final class HttpServer implements AutoCloseable {
 
   public void stop() {
     stream.closeAll();
+    feeds.closeAll();
     app.stop();
   }
 

@@ -3,6 +3,8 @@ package org.switchboard.intake;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Clock;
+import org.switchboard.delivery.Notifier;
+import org.switchboard.delivery.Outbox;
 import org.switchboard.model.Bot;
 import org.switchboard.model.Conversation;
 import org.switchboard.model.Event;
@@ -24,8 +26,13 @@ public final class ConversationIntake {
   private final GroupCommitter committer;
   private final Clock clock;
   private final Runnable wakeWorkers;
+  private final Outbox outbox;
+  private final Notifier notifier;
 
-  public ConversationIntake(Database db, GroupCommitter committer, Clock clock, Runnable wakeWorkers) {
+  public ConversationIntake(Database db, GroupCommitter committer, Clock clock, Runnable wakeWorkers, Outbox outbox,
+                            Notifier notifier) {
+    this.outbox = outbox;
+    this.notifier = notifier;
     this.db = db;
     this.committer = committer;
     this.clock = clock;
@@ -37,13 +44,16 @@ public final class ConversationIntake {
         .orElseThrow(() -> Problem.invalid("botId", "no bot " + botId + " in this project"));
     if (bot.publishedVersion() == null) throw Problem.conflict("bot " + botId + " has no published version; publish it first");
     long now = clock.millis();
-    return committer.submit(h -> {
+    Conversation started = committer.submit(h -> {
       String contactId = Contacts.resolve(h, projectId, contact, now);
       Conversation c = new Conversation(Ids.conversation(), projectId, botId, bot.publishedVersion(), contactId, null,
           channelId, Conversation.ACTIVE, variables == null ? Json.object() : variables, Json.object(), now, now);
       ConversationStore.insert(h, c);
+      outbox.conversationStarted(h, Outbox.Parties.load(h, c), now);
       return c;
     });
+    notifier.feedChanged(projectId);
+    return started;
   }
 
   public Conversation get(String conversationId) {
@@ -120,15 +130,21 @@ public final class ConversationIntake {
 
   private Conversation setStatus(String conversationId, String status) {
     long now = clock.millis();
-    return committer.submit(h -> {
+    Conversation changed = committer.submit(h -> {
       Conversation c = ConversationStore.findForUpdate(h, conversationId, db.dialect())
           .orElseThrow(() -> Problem.notFound("conversation " + conversationId));
       if (Conversation.ENDED.equals(c.status()) && !Conversation.ENDED.equals(status)) {
         throw Problem.conflict("conversation " + conversationId + " has ended");
       }
       ConversationStore.setStatus(h, conversationId, status, now);
-      return ConversationStore.find(h, conversationId).orElseThrow();
+      Conversation after = ConversationStore.find(h, conversationId).orElseThrow();
+      if (Conversation.ENDED.equals(status) && !Conversation.ENDED.equals(c.status())) {
+        outbox.conversationEnded(h, Outbox.Parties.load(h, after), now);
+      }
+      return after;
     });
+    notifier.feedChanged(changed.projectId());
+    return changed;
   }
 
   /**
@@ -152,6 +168,7 @@ public final class ConversationIntake {
       return event;
     });
     wakeWorkers.run();
+    notifier.feedChanged(replayed.projectId());
     return replayed;
   }
 
@@ -163,6 +180,7 @@ public final class ConversationIntake {
         previous == null ? null : previous.contactId(), original.triggerId(), original.channelId(),
         Conversation.ACTIVE, Json.object(), Json.object(), now, now);
     ConversationStore.insert(h, c);
+    outbox.conversationStarted(h, Outbox.Parties.load(h, c), now);
     return c;
   }
 

@@ -1,6 +1,7 @@
 package org.switchboard.intake;
 
 import org.jdbi.v3.core.Handle;
+import org.switchboard.delivery.Outbox;
 import org.switchboard.model.Conversation;
 import org.switchboard.model.Ids;
 import org.switchboard.model.Json;
@@ -15,9 +16,9 @@ import org.switchboard.store.Database;
 final class Sessions {
   private Sessions() {}
 
-  static Conversation resolve(Handle h, Database.Dialect dialect, Trigger trigger, String sessionKey,
+  static Conversation resolve(Handle h, Database.Dialect dialect, Outbox outbox, Trigger trigger, String sessionKey,
                               String contactId, int botVersion, long now) {
-    if (sessionKey == null) return start(h, trigger, contactId, botVersion, now);
+    if (sessionKey == null) return start(h, outbox, trigger, contactId, botVersion, now);
     for (int attempt = 0; attempt < 2; attempt++) {
       var current = ConversationStore.sessionConversation(h, trigger.id(), sessionKey, dialect);
       if (current.isPresent()) {
@@ -27,22 +28,29 @@ final class Sessions {
             && conversation.get().lastActivityAt() >= openSince) {
           return conversation.get();
         }
-        Conversation fresh = start(h, trigger, contactId, botVersion, now);
+        Conversation fresh = start(h, outbox, trigger, contactId, botVersion, now);
         ConversationStore.moveSession(h, trigger.id(), sessionKey, fresh.id());
         return fresh;
       }
-      Conversation fresh = start(h, trigger, contactId, botVersion, now);
-      if (ConversationStore.claimSession(h, trigger.id(), sessionKey, fresh.id())) return fresh;
-      // Another node claimed the key between our read and insert: join its conversation instead.
-      ConversationStore.delete(h, fresh.id());
+      // Claim the key first; if another node claimed it since our read, the next round joins its conversation.
+      String id = Ids.conversation();
+      if (ConversationStore.claimSession(h, trigger.id(), sessionKey, id)) {
+        return start(h, outbox, trigger, contactId, botVersion, now, id);
+      }
     }
     throw new IllegalStateException("session key " + sessionKey + " keeps changing");
   }
 
-  static Conversation start(Handle h, Trigger trigger, String contactId, int botVersion, long now) {
-    Conversation c = new Conversation(Ids.conversation(), trigger.projectId(), trigger.botId(), botVersion, contactId,
+  static Conversation start(Handle h, Outbox outbox, Trigger trigger, String contactId, int botVersion, long now) {
+    return start(h, outbox, trigger, contactId, botVersion, now, Ids.conversation());
+  }
+
+  private static Conversation start(Handle h, Outbox outbox, Trigger trigger, String contactId, int botVersion, long now,
+                                    String id) {
+    Conversation c = new Conversation(id, trigger.projectId(), trigger.botId(), botVersion, contactId,
         trigger.id(), null, Conversation.ACTIVE, Json.object(), Json.object(), now, now);
     ConversationStore.insert(h, c);
+    outbox.conversationStarted(h, Outbox.Parties.load(h, c), now);
     return c;
   }
 }

@@ -14,6 +14,8 @@ import org.switchboard.auth.Access;
 import org.switchboard.auth.Permission;
 import org.switchboard.auth.Principal;
 import org.switchboard.auth.Secrets;
+import org.switchboard.delivery.Notifier;
+import org.switchboard.delivery.Outbox;
 import org.switchboard.model.Bot;
 import org.switchboard.model.Event;
 import org.switchboard.model.Ids;
@@ -58,9 +60,13 @@ public final class TriggerIntake {
   private final Secrets secrets;
   private final Clock clock;
   private final Runnable wakeWorkers;
+  private final Outbox outbox;
+  private final Notifier notifier;
 
   public TriggerIntake(Database db, GroupCommitter committer, Access access, Secrets secrets, Clock clock,
-                       Runnable wakeWorkers) {
+                       Runnable wakeWorkers, Outbox outbox, Notifier notifier) {
+    this.outbox = outbox;
+    this.notifier = notifier;
     this.db = db;
     this.committer = committer;
     this.access = access;
@@ -115,13 +121,16 @@ public final class TriggerIntake {
         }
       }
       String contactId = Contacts.resolve(h, trigger.projectId(), in.contact(), now);
-      var conversation = Sessions.resolve(h, db.dialect(), trigger, sessionKey, contactId, version, now);
+      var conversation = Sessions.resolve(h, db.dialect(), outbox, trigger, sessionKey, contactId, version, now);
       Event event = new Event(eventId, trigger.projectId(), trigger.id(), null, conversation.id(), in.source(),
           "trigger", Event.ACCEPTED, in.payload(), context(trigger, in), now, null, null, 0, null, null, null);
       Queue.accept(h, event, now);
       return new Outcome(event, trigger, false);
     });
-    if (Event.ACCEPTED.equals(outcome.event().status()) && !outcome.repeated()) wakeWorkers.run();
+    if (!outcome.repeated()) {
+      if (Event.ACCEPTED.equals(outcome.event().status())) wakeWorkers.run();
+      notifier.feedChanged(trigger.projectId());
+    }
     return outcome;
   }
 
@@ -150,6 +159,7 @@ public final class TriggerIntake {
     Event event = new Event(eventId, trigger.projectId(), trigger.id(), null, null, in.source(), "trigger",
         Event.DROPPED, in.payload(), context(trigger, in), now, null, now, 0, null, reason, original);
     EventStore.insert(h, event, null);
+    outbox.eventFinished(h, event, null, now);
     return event;
   }
 

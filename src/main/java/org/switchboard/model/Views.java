@@ -93,6 +93,37 @@ public final class Views {
         .put("createdAt", Times.iso(c.createdAt())).put("updatedAt", Times.iso(c.updatedAt()));
   }
 
+  /** {@code secret} is null for callers who may not see it. */
+  public static ObjectNode subscription(Subscription s, String secret) {
+    ObjectNode node = Json.object().put("id", s.id()).put("projectId", s.projectId());
+    s.topics().forEach(node.putArray("topics")::add);
+    node.put("url", s.url()).put("method", s.method()).put("botId", s.botId())
+        .put("contactExternalId", s.contactExternalId());
+    node.set("headers", s.headers());
+    node.set("queryParams", s.queryParams());
+    node.put("bodyTemplate", s.bodyTemplate()).put("ordered", s.ordered()).put("status", s.status())
+        .put("disabledReason", s.disabledReason()).put("failingSince", Times.iso(s.failingSince()));
+    node.set("meta", s.meta());
+    if (secret != null) node.put("secret", secret);
+    return node.put("createdAt", Times.iso(s.createdAt())).put("updatedAt", Times.iso(s.updatedAt()));
+  }
+
+  public static ObjectNode delivery(Delivery d, List<DeliveryAttempt> attempts) {
+    ObjectNode node = Json.object().put("id", d.id()).put("subscriptionId", d.subscriptionId())
+        .put("notificationId", d.notificationId()).put("conversationId", d.conversationId()).put("status", d.status())
+        .put("attempts", d.attempts()).put("nextAttemptAt", Delivery.PENDING.equals(d.status()) ? Times.iso(d.nextAttemptAt()) : null)
+        .put("lastStatus", d.lastStatus()).put("lastError", d.lastError())
+        .put("createdAt", Times.iso(d.createdAt())).put("completedAt", Times.iso(d.completedAt()));
+    if (attempts != null) {
+      var list = node.putArray("attemptLog");
+      for (var a : attempts) {
+        list.addObject().put("attempt", a.attempt()).put("at", Times.iso(a.at())).put("status", a.statusCode())
+            .put("error", a.error()).put("durationMs", a.durationMs()).put("response", a.response());
+      }
+    }
+    return node;
+  }
+
   public static <T> ObjectNode page(Page<T> page, Function<T, ObjectNode> view) {
     ObjectNode node = Json.object();
     page.items().forEach(item -> node.withArray("items").add(view.apply(item)));

@@ -10,6 +10,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.switchboard.delivery.Notifier;
+import org.switchboard.delivery.Outbox;
 import org.switchboard.model.Bot;
 import org.switchboard.model.BotVersion;
 import org.switchboard.model.Contact;
@@ -54,9 +55,11 @@ public final class EventProcessor {
   private final Notifier notifier;
   private final Clock clock;
   private final RetryPolicy retry;
+  private final Outbox outbox;
 
   public EventProcessor(Database db, GroupCommitter committer, BotRuntime runtime, Notifier notifier, Clock clock,
-                        RetryPolicy retry) {
+                        RetryPolicy retry, Outbox outbox) {
+    this.outbox = outbox;
     this.retry = retry;
     this.db = db;
     this.committer = committer;
@@ -130,39 +133,60 @@ public final class EventProcessor {
     long now = clock.millis();
     committer.submit(h -> {
       if (!QueueStore.complete(h, claim.eventId(), owner)) throw new LeaseLost();
+      Outbox.Parties parties = Outbox.Parties.load(h, conversation);
       List<String> messageIds = new ArrayList<>();
       for (Turn.OutMessage m : out.messages()) {
         Message stored = ConversationStore.appendMessage(h, Ids.message(), conversation.id(), Message.BOT, m.type(),
             Json.write(m.payload()), event.id(), now);
         messageIds.add(stored.id());
+        outbox.messageCreated(h, parties, stored, now);
       }
       // A handoff or end that happened while the event ran wins over the flow's own status.
-      String status = ConversationStore.find(h, conversation.id()).map(Conversation::status).orElse(out.conversationStatus());
-      if (Conversation.ACTIVE.equals(status)) status = out.conversationStatus();
+      String before = ConversationStore.find(h, conversation.id()).map(Conversation::status).orElse(out.conversationStatus());
+      String status = Conversation.ACTIVE.equals(before) ? out.conversationStatus() : before;
       ConversationStore.saveRuntime(h, conversation.id(), status, Json.write(out.variables()), Json.write(out.state()));
+      if (Conversation.ENDED.equals(status) && !Conversation.ENDED.equals(before)) {
+        outbox.conversationEnded(h, Outbox.Parties.load(h, ConversationStore.find(h, conversation.id()).orElseThrow()), now);
+      }
       for (String cancelled : out.cancelledTimers()) TimerStore.delete(h, cancelled);
       for (Turn.Timer t : out.timers()) TimerStore.insert(h, t.id(), conversation.id(), t.kind(), t.dueAt());
       ObjectNode result = result(messageIds, out.trace(), null);
       if (!out.emits().isEmpty()) {
         ArrayNode emitted = result.putArray("emits");
-        out.emits().forEach(e -> emitted.addObject().put("topic", e.topic()).set("data", e.data()));
+        for (Turn.Emit e : out.emits()) {
+          emitted.addObject().put("topic", e.topic()).set("data", e.data());
+          outbox.custom(h, parties, e.topic(), e.data(), now);
+        }
       }
-      EventStore.finish(h, event.id(), Event.COMPLETED, Json.write(result), now);
+      String resultJson = Json.write(result);
+      EventStore.finish(h, event.id(), Event.COMPLETED, resultJson, now);
+      outbox.eventFinished(h, finished(event, Event.COMPLETED, result, now), parties, now);
       return null;
     });
     notifier.eventFinished(event.id());
     notifier.conversationChanged(conversation.id());
+    notifier.feedChanged(event.projectId());
+  }
+
+  private static Event finished(Event e, String status, JsonNode result, long now) {
+    return new Event(e.id(), e.projectId(), e.triggerId(), e.channelId(), e.conversationId(), e.source(), e.type(), status,
+        e.payload(), e.context(), e.receivedAt(), e.startedAt() == null ? now : e.startedAt(), now, e.attempts(), result,
+        e.dropReason(), e.originalEventId());
   }
 
   private void fail(QueueStore.Claim claim, String owner, Event event, String error) {
     long now = clock.millis();
     committer.submit(h -> {
       if (!QueueStore.complete(h, claim.eventId(), owner)) throw new LeaseLost();
-      EventStore.finish(h, event.id(), Event.FAILED, Json.write(result(List.of(), List.of(), error)), now);
+      ObjectNode result = result(List.of(), List.of(), error);
+      EventStore.finish(h, event.id(), Event.FAILED, Json.write(result), now);
+      Outbox.Parties parties = ConversationStore.find(h, claim.conversationId()).map(c -> Outbox.Parties.load(h, c)).orElse(null);
+      outbox.eventFinished(h, finished(event, Event.FAILED, result, now), parties, now);
       return null;
     });
     notifier.eventFinished(event.id());
     notifier.conversationChanged(claim.conversationId());
+    notifier.feedChanged(event.projectId());
   }
 
   private void retryOrFail(QueueStore.Claim claim, String owner, String error) {

@@ -19,6 +19,9 @@ import org.switchboard.processing.EventProcessor;
 public final class TestApp implements AutoCloseable {
   public static final String ADMIN = "test-admin-token-0123456789";
   public static final EventProcessor.RetryPolicy FAST_RETRY = new EventProcessor.RetryPolicy(3, new long[] {50, 100});
+  /** Deliveries retry after 0.2, 0.4 and 0.8 s, time out after 1 s; a subscription failing for 3 s is disabled. */
+  public static final org.switchboard.delivery.Dispatcher.Schedule FAST_DELIVERY =
+      new org.switchboard.delivery.Dispatcher.Schedule(new long[] {200, 400, 800}, 3_000, java.time.Duration.ofSeconds(1));
 
   public App app;
   public Http admin;
@@ -38,13 +41,13 @@ public final class TestApp implements AutoCloseable {
 
   /** A second node on the same database (PostgreSQL), as in a multi-node deployment. */
   public App anotherNode() {
-    return App.start(config, new PrintStream(OutputStream.nullOutputStream()), new App.Options(startWorker, FAST_RETRY));
+    return App.start(config, new PrintStream(OutputStream.nullOutputStream()), new App.Options(startWorker, FAST_RETRY, FAST_DELIVERY));
   }
 
   /** Stops the node and starts a new one on the same database (a restart). */
   public void restart() {
     app.close();
-    app = App.start(config, new PrintStream(OutputStream.nullOutputStream()), new App.Options(startWorker, FAST_RETRY));
+    app = App.start(config, new PrintStream(OutputStream.nullOutputStream()), new App.Options(startWorker, FAST_RETRY, FAST_DELIVERY));
     admin = new Http("http://127.0.0.1:" + app.port(), ADMIN);
   }
 
@@ -66,7 +69,7 @@ public final class TestApp implements AutoCloseable {
       }
       Config config = Config.load(vars, List.of());
       App app = App.start(config, new PrintStream(OutputStream.nullOutputStream()),
-          new App.Options(startWorker, FAST_RETRY));
+          new App.Options(startWorker, FAST_RETRY, FAST_DELIVERY));
       return new TestApp(app, dir, kind, config, startWorker);
     } catch (IOException e) {
       throw new IllegalStateException(e);

@@ -1,0 +1,150 @@
+package org.switchboard.http.api;
+
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import io.javalin.websocket.WsContext;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import org.switchboard.Core;
+import org.switchboard.auth.Permission;
+import org.switchboard.auth.Principal;
+import org.switchboard.delivery.FeedFollower;
+import org.switchboard.http.Api;
+import org.switchboard.http.Guard;
+import org.switchboard.http.Requests;
+import org.switchboard.model.Ids;
+import org.switchboard.model.Json;
+import org.switchboard.model.Notification;
+import org.switchboard.model.Problem;
+
+/**
+ * Live streams of a project's notifications: Server-Sent Events and a WebSocket, both resumable from a seq
+ * ({@code Last-Event-ID}, or {@code ?after=}); without one they start with what happens next.
+ */
+public final class FeedRoutes {
+  private final Core core;
+  private final Guard guard;
+  private final FeedFollower follower;
+  private final Set<Thread> open = ConcurrentHashMap.newKeySet();
+
+  public FeedRoutes(Core core, Guard guard) {
+    this.core = core;
+    this.guard = guard;
+    this.follower = new FeedFollower(core.db(), core.notifier());
+  }
+
+  public void register(Api api, JavalinConfig config) {
+    api.get("/v1/projects/{projectId}/stream", "Streams",
+        "Server-Sent Events of every notification (optionally ?topics=a,b); Last-Event-ID resumes", this::sse, 200, 400, 401, 403, 404);
+    config.routes.ws("/v1/projects/{projectId}/ws", ws -> {
+      ws.onConnect(this::connect);
+      ws.onClose(ctx -> stopFollowing(ctx));
+      ws.onError(ctx -> stopFollowing(ctx));
+    });
+  }
+
+  private void sse(Context ctx) {
+    String projectId = guard.project(ctx, Permission.READ);
+    Predicate<Notification> filter = topics(ctx.queryParam("topics"));
+    String lastEventId = ctx.header("Last-Event-ID");
+    long after = start(projectId, lastEventId != null ? lastEventId : ctx.queryParam("after"));
+    ctx.res().setStatus(200);
+    ctx.res().setContentType("text/event-stream;charset=utf-8");
+    ctx.res().setHeader("Cache-Control", "no-cache");
+    open.add(Thread.currentThread());
+    try {
+      OutputStream out = ctx.res().getOutputStream();
+      write(out, ": connected\n\n");
+      follower.follow(projectId, after, filter, new FeedFollower.Sink() {
+        @Override
+        public void send(Notification n) throws IOException {
+          write(out, "id: " + n.seq() + "\nevent: " + n.topic() + "\ndata: " + Json.write(n.envelope()) + "\n\n");
+        }
+
+        @Override
+        public void idle() throws IOException {
+          write(out, ": keep-alive\n\n");
+        }
+      });
+    } catch (IOException clientGone) {
+      // the client went away
+    } finally {
+      open.remove(Thread.currentThread());
+    }
+  }
+
+  private void connect(WsContext ws) {
+    String projectId = ws.pathParam("projectId");
+    String token = ws.header("Authorization") != null ? ws.header("Authorization").replaceFirst("(?i)^bearer\\s+", "")
+        : ws.header("x-api-key") != null ? ws.header("x-api-key") : ws.queryParam("api_key");
+    Principal principal = core.access().identify(token).orElse(null);
+    if (principal == null) {
+      ws.closeSession(4401, "unauthorized");
+      return;
+    }
+    if (!Ids.looksLike("prj_", projectId) || !principal.may(projectId, Permission.READ)) {
+      ws.closeSession(4403, "forbidden");
+      return;
+    }
+    long after;
+    try {
+      after = start(projectId, ws.queryParam("after"));
+    } catch (Problem p) {
+      ws.closeSession(4400, p.detail());
+      return;
+    }
+    Predicate<Notification> filter = topics(ws.queryParam("topics"));
+    ws.enableAutomaticPings(15, java.util.concurrent.TimeUnit.SECONDS);
+    Thread follower = Thread.ofVirtual().name("ws-feed").start(() -> {
+      try {
+        this.follower.follow(projectId, after, filter, new FeedFollower.Sink() {
+          @Override
+          public void send(Notification n) {
+            ws.send(Json.write(Json.object().put("seq", n.seq()).set("notification", n.envelope())));
+          }
+
+          @Override
+          public void idle() {
+            // automatic pings keep the socket alive
+          }
+        });
+      } catch (IOException | RuntimeException closed) {
+        // the socket closed
+      } finally {
+        open.remove(Thread.currentThread());
+      }
+    });
+    open.add(follower);
+    ws.attribute("follower", follower);
+  }
+
+  private static void stopFollowing(WsContext ws) {
+    Thread follower = ws.attribute("follower");
+    if (follower != null) follower.interrupt();
+  }
+
+  private long start(String projectId, String from) {
+    if (from == null || from.isBlank()) return follower.head(projectId);
+    return ConversationRoutes.seq(from, "Last-Event-ID");
+  }
+
+  private static Predicate<Notification> topics(String list) {
+    if (list == null || list.isBlank()) return n -> true;
+    Set<String> wanted = Arrays.stream(list.split(",")).map(String::trim).filter(t -> !t.isEmpty()).collect(Collectors.toSet());
+    return n -> wanted.contains(n.topic()) || wanted.stream().anyMatch(t -> t.endsWith(".*") && n.topic().startsWith(t.substring(0, t.length() - 1)));
+  }
+
+  private static void write(OutputStream out, String text) throws IOException {
+    out.write(text.getBytes(StandardCharsets.UTF_8));
+    out.flush();
+  }
+
+  /** Ends every open stream (shutdown). */
+  public void closeAll() { open.forEach(Thread::interrupt); }
+}

@@ -1,0 +1,120 @@
+package org.switchboard.store;
+
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.mapper.RowMapper;
+import org.switchboard.model.Delivery;
+import org.switchboard.model.DeliveryAttempt;
+import org.switchboard.model.Json;
+import org.switchboard.model.Notification;
+
+/** The transactional outbox: the project feed of notifications, their deliveries, and every attempt. */
+public final class OutboxStore {
+  static final RowMapper<Notification> NOTIFICATION = (rs, ctx) -> new Notification(rs.getString("id"),
+      rs.getString("project_id"), rs.getLong("seq"), rs.getString("topic"), rs.getString("conversation_id"),
+      rs.getString("bot_id"), rs.getString("contact_external_id"), Json.read(rs.getString("data")), rs.getLong("created_at"));
+  static final RowMapper<Delivery> DELIVERY = (rs, ctx) -> new Delivery(rs.getString("id"), rs.getString("subscription_id"),
+      rs.getString("notification_id"), rs.getString("project_id"), rs.getString("conversation_id"), rs.getLong("seq"),
+      Rows.flag(rs, "ordered"), rs.getString("status"), rs.getInt("attempts"), rs.getInt("consecutive_failures"),
+      rs.getLong("next_attempt_at"), Rows.nullableInt(rs, "last_status"), rs.getString("last_error"),
+      rs.getLong("created_at"), Rows.nullableLong(rs, "completed_at"));
+
+  private OutboxStore() {}
+
+  /** Appends to the project's feed with the next seq (the project row orders concurrent writers). */
+  public static Notification append(Handle h, String id, String projectId, String topic, String conversationId,
+                                    String botId, String contactExternalId, String dataJson, long now) {
+    long seq = h.createQuery("UPDATE projects SET feed_seq = feed_seq + 1 WHERE id = :p RETURNING feed_seq")
+        .bind("p", projectId).mapTo(Long.class).one();
+    h.createUpdate("INSERT INTO notifications (id, project_id, seq, topic, conversation_id, bot_id, contact_external_id, "
+            + "data, created_at) VALUES (:id, :p, :seq, :topic, :c, :bot, :contact, :data, :now)")
+        .bind("id", id).bind("p", projectId).bind("seq", seq).bind("topic", topic).bind("c", conversationId)
+        .bind("bot", botId).bind("contact", contactExternalId).bind("data", dataJson).bind("now", now).execute();
+    return new Notification(id, projectId, seq, topic, conversationId, botId, contactExternalId, Json.read(dataJson), now);
+  }
+
+  public static void insertDelivery(Handle h, String id, String subscriptionId, Notification n, boolean ordered, long now) {
+    h.createUpdate("INSERT INTO deliveries (id, subscription_id, notification_id, project_id, conversation_id, seq, ordered, "
+            + "status, attempts, consecutive_failures, next_attempt_at, created_at) VALUES (:id, :s, :n, :p, :c, :seq, "
+            + ":ordered, 'pending', 0, 0, :now, :now)")
+        .bind("id", id).bind("s", subscriptionId).bind("n", n.id()).bind("p", n.projectId()).bind("c", n.conversationId())
+        .bind("seq", n.seq()).bind("ordered", Rows.flag(ordered)).bind("now", now).execute();
+  }
+
+  public static List<Notification> feedAfter(Handle h, String projectId, long afterSeq, int limit) {
+    return h.createQuery("SELECT * FROM notifications WHERE project_id = :p AND seq > :after ORDER BY seq LIMIT :limit")
+        .bind("p", projectId).bind("after", afterSeq).bind("limit", limit).map(NOTIFICATION).list();
+  }
+
+  public static Optional<Notification> notification(Handle h, String id) {
+    return h.createQuery("SELECT * FROM notifications WHERE id = :id").bind("id", id).map(NOTIFICATION).findOne();
+  }
+
+  public static Optional<Delivery> delivery(Handle h, String id) {
+    return h.createQuery("SELECT * FROM deliveries WHERE id = :id").bind("id", id).map(DELIVERY).findOne();
+  }
+
+  public static List<Delivery> deliveries(Handle h, String subscriptionId, String status, String before, int limit) {
+    return h.createQuery("SELECT * FROM deliveries WHERE subscription_id = :s AND (:status IS NULL OR status = :status) "
+            + "AND (:before IS NULL OR id < :before) ORDER BY id DESC LIMIT :limit")
+        .bind("s", subscriptionId).bind("status", status).bind("before", before).bind("limit", limit).map(DELIVERY).list();
+  }
+
+  public static List<DeliveryAttempt> attempts(Handle h, String deliveryId) {
+    return h.createQuery("SELECT * FROM delivery_attempts WHERE delivery_id = :d ORDER BY attempt")
+        .bind("d", deliveryId).map((rs, ctx) -> new DeliveryAttempt(rs.getInt("attempt"), rs.getLong("at"),
+            Rows.nullableInt(rs, "status_code"), rs.getString("error"), rs.getLong("duration_ms"), rs.getString("response")))
+        .list();
+  }
+
+  /**
+   * Leases due deliveries of active subscriptions. An ordered subscription's delivery waits until every earlier one
+   * of its conversation has succeeded.
+   */
+  public static List<Delivery> claim(Handle h, Database.Dialect dialect, String owner, long now, long leaseUntil, int limit) {
+    List<String> ids = h.createQuery("SELECT d.id FROM deliveries d JOIN subscriptions s ON s.id = d.subscription_id "
+            + "WHERE d.status = 'pending' AND d.next_attempt_at <= :now AND (d.lease_until IS NULL OR d.lease_until < :now) "
+            + "AND s.status = 'active' AND (d.ordered = 0 OR d.conversation_id IS NULL OR NOT EXISTS (SELECT 1 FROM deliveries p "
+            + "WHERE p.subscription_id = d.subscription_id AND p.conversation_id = d.conversation_id AND p.seq < d.seq "
+            + "AND p.status <> 'succeeded')) ORDER BY d.next_attempt_at, d.seq LIMIT :limit" + dialect.forUpdateSkipLocked("d"))
+        .bind("now", now).bind("limit", limit).mapTo(String.class).list();
+    if (ids.isEmpty()) return List.of();
+    return h.createQuery("UPDATE deliveries SET lease_owner = :o, lease_until = :until, attempts = attempts + 1 "
+            + "WHERE id IN (<ids>) RETURNING *")
+        .bind("o", owner).bind("until", leaseUntil).bindList("ids", ids).map(DELIVERY).list();
+  }
+
+  public static void recordAttempt(Handle h, String deliveryId, DeliveryAttempt a) {
+    h.createUpdate("INSERT INTO delivery_attempts (delivery_id, attempt, at, status_code, error, duration_ms, response) "
+            + "VALUES (:d, :n, :at, :code, :error, :ms, :response)")
+        .bind("d", deliveryId).bind("n", a.attempt()).bind("at", a.at()).bind("code", a.statusCode())
+        .bind("error", a.error()).bind("ms", a.durationMs()).bind("response", a.response()).execute();
+  }
+
+  /** Settles an attempt if this owner still holds the lease; false when another node took it over. */
+  public static boolean settle(Handle h, String deliveryId, String owner, String status, int consecutiveFailures,
+                               long nextAttemptAt, Integer lastStatus, String lastError, Long completedAt) {
+    return h.createUpdate("UPDATE deliveries SET status = :status, consecutive_failures = :cf, next_attempt_at = :next, "
+            + "last_status = :ls, last_error = :le, completed_at = :done, lease_owner = NULL, lease_until = NULL "
+            + "WHERE id = :id AND lease_owner = :o")
+        .bind("status", status).bind("cf", consecutiveFailures).bind("next", nextAttemptAt).bind("ls", lastStatus)
+        .bind("le", lastError).bind("done", completedAt).bind("id", deliveryId).bind("o", owner).execute() > 0;
+  }
+
+  /** Manual retry: pending again, due now, with a fresh retry schedule. */
+  public static boolean retry(Handle h, String deliveryId, long now) {
+    return h.createUpdate("UPDATE deliveries SET status = 'pending', next_attempt_at = :now, consecutive_failures = 0, "
+            + "completed_at = NULL, lease_owner = NULL, lease_until = NULL WHERE id = :id")
+        .bind("now", now).bind("id", deliveryId).execute() > 0;
+  }
+
+  public static int release(Handle h, String owner) {
+    return h.createUpdate("UPDATE deliveries SET lease_owner = NULL, lease_until = NULL, attempts = attempts - 1 "
+            + "WHERE lease_owner = :o").bind("o", owner).execute();
+  }
+
+  public static long pending(Handle h) {
+    return h.createQuery("SELECT COUNT(*) FROM deliveries WHERE status = 'pending'").mapTo(Long.class).one();
+  }
+}
