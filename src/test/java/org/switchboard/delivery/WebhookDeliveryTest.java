@@ -1,0 +1,154 @@
+package org.switchboard.delivery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.switchboard.support.LocalServer;
+import org.switchboard.support.TestApp;
+
+/** Webhooks to a real receiver: envelope, signatures, templates, filters, topics. */
+class WebhookDeliveryTest extends DeliveryTestBase {
+
+  @Test
+  void aBotMessageIsDeliveredSignedAsAStandardWebhook() {
+    JsonNode sub = subscribe(Map.of());
+    String secret = sub.get("secret").asText();
+    assertThat(secret).startsWith("whsec_");
+    JsonNode answer = fire(Map.of("n", 1), "?contact.email=ada@example.com");
+    TestApp.eventually(10_000, () -> received("/hook").size() == 1, "the webhook");
+    LocalServer.Request request = received("/hook").get(0);
+    JsonNode envelope = request.json();
+    assertThat(envelope.get("type").asText()).isEqualTo("message.created");
+    assertThat(envelope.get("id").asText()).startsWith("ntf_");
+    assertThat(envelope.get("createdAt").asText()).endsWith("Z");
+    assertThat(envelope.get("data").get("message").get("payload").get("text").asText()).isEqualTo("reply 1");
+    assertThat(envelope.get("data").get("conversation").get("id").asText()).isEqualTo(answer.get("conversationId").asText());
+    assertThat(envelope.get("data").get("contact").get("email").asText()).isEqualTo("ada@example.com");
+    assertThat(envelope.get("data").get("bot").get("id").asText()).isEqualTo(bot);
+    String id = request.headers().getFirst("webhook-id");
+    String timestamp = request.headers().getFirst("webhook-timestamp");
+    assertThat(id).startsWith("dlv_");
+    assertThat(Long.parseLong(timestamp)).isCloseTo(System.currentTimeMillis() / 1000, org.assertj.core.data.Offset.offset(30L));
+    assertThat(request.headers().getFirst("webhook-signature"))
+        .isEqualTo("v1," + Signer.sign(secret, id, Long.parseLong(timestamp), request.body().getBytes(StandardCharsets.UTF_8)));
+    assertThat(request.headers().getFirst("Content-Type")).isEqualTo("application/json");
+    JsonNode delivery = deliveries(sub.get("id").asText()).get(0);
+    TestApp.eventually(5_000, () -> deliveries(sub.get("id").asText()).get(0).get("status").asText().equals("succeeded"), "succeeded");
+    assertThat(delivery.get("id").asText()).isEqualTo(id);
+  }
+
+  @Test
+  void templatesHeadersQueryAndMethod() {
+    subscribe(Map.of("method", "PUT", "url", receiver.url() + "/custom?fixed=1", "headers", Map.of("X-Tenant", "acme"),
+        "queryParams", Map.of("source", "sb", "q", "a b"), "bodyTemplate",
+        "{\"text\": \"{{message.payload.text}}\", \"who\": \"{{contact.name}}\", \"type\": \"{{event.type}}\"}"));
+    fire(Map.of("n", 2), "?contact.name=Ada&contact.email=ada@example.com");
+    TestApp.eventually(10_000, () -> received("/custom").size() == 1, "the webhook");
+    LocalServer.Request r = received("/custom").get(0);
+    assertThat(r.method()).isEqualTo("PUT");
+    assertThat(r.query()).contains("fixed=1").contains("source=sb").contains("q=a+b");
+    assertThat(r.headers().getFirst("X-Tenant")).isEqualTo("acme");
+    assertThat(r.json().get("text").asText()).isEqualTo("reply 2");
+    assertThat(r.json().get("who").asText()).isEqualTo("Ada");
+    assertThat(r.json().get("type").asText()).isEqualTo("message.created");
+  }
+
+  @Test
+  void botAndContactFiltersAndEveryTopic() throws Exception {
+    String otherBot = app.bot(project, TestApp.ECHO);
+    subscribe(Map.of("url", receiver.url() + "/all", "topics", List.of("*")));
+    subscribe(Map.of("url", receiver.url() + "/mine", "botId", otherBot));
+    subscribe(Map.of("url", receiver.url() + "/lead", "topics", List.of("custom.*")));
+    String project2 = project;
+    var contactTrigger = app.trigger(project2, bot, Map.of("waitForResponse", true));
+    app.admin.post("/v1/projects/" + project + "/subscriptions", Map.of("topics", List.of("conversation.started"),
+        "url", receiver.url() + "/ext", "contactExternalId", "user-7"));
+    fire(Map.of("n", 3, "lead", true, "bye", true), null);
+    var conversation = app.admin.post("/v1/projects/" + project + "/conversations",
+        Map.of("botId", bot, "contact", Map.of("externalId", "user-7"))).json();
+    TestApp.eventually(10_000, () -> received("/all").size() >= 5, "all topics");
+    TestApp.eventually(10_000, () -> received("/ext").size() == 1, "the contact filter");
+    List<String> topics = received("/all").stream().map(r -> r.json().get("type").asText()).toList();
+    assertThat(topics).contains("conversation.started", "message.created", "custom.lead", "conversation.ended", "event.completed");
+    assertThat(received("/lead")).hasSize(1);
+    assertThat(received("/lead").get(0).json().get("data").get("n").asText()).isEqualTo("3");
+    assertThat(received("/ext").get(0).json().get("data").get("conversation").get("id").asText())
+        .isEqualTo(conversation.get("id").asText());
+    Thread.sleep(300);
+    assertThat(received("/mine")).isEmpty();
+    assertThat(contactTrigger).isNotNull();
+  }
+
+  @Test
+  void droppedAndFailedEventsAreNotifiedToo() {
+    subscribe(Map.of("topics", List.of("event.dropped", "event.failed")));
+    var filtered = app.trigger(project, bot, Map.of("filter", "body.ok == true"));
+    var r = app.client(filtered.get("secret").asText()).post("/v1/triggers/" + filtered.get("id").asText() + "/events", Map.of("ok", false));
+    assertThat(r.status()).isEqualTo(400);
+    String failing = app.bot(project, """
+        on: { trigger: { "*": main } }
+        nodes:
+          main: [ { http: { url: "http://127.0.0.1:9/nothing" } } ]
+        """);
+    fire(app.trigger(project, failing, Map.of("waitForResponse", true)), Map.of(), null);
+    TestApp.eventually(10_000, () -> received("/hook").size() == 2, "both notifications");
+    assertThat(received("/hook").stream().map(x -> x.json().get("type").asText())).containsExactlyInAnyOrder("event.dropped", "event.failed");
+    JsonNode dropped = received("/hook").stream().filter(x -> x.json().get("type").asText().equals("event.dropped")).findFirst().get().json();
+    assertThat(dropped.get("data").get("event").get("dropReason").asText()).isEqualTo("filter");
+  }
+
+  @Test
+  void aRotatedSecretSignsAlongsideTheOldOneFor24Hours() {
+    JsonNode sub = subscribe(Map.of());
+    String old = sub.get("secret").asText();
+    String fresh = app.admin.post("/v1/subscriptions/" + sub.get("id").asText() + "/rotate-secret", null).json().get("secret").asText();
+    assertThat(fresh).isNotEqualTo(old).startsWith("whsec_");
+    fire(Map.of("n", 4), null);
+    TestApp.eventually(10_000, () -> received("/hook").size() == 1, "the webhook");
+    LocalServer.Request r = received("/hook").get(0);
+    String id = r.headers().getFirst("webhook-id");
+    long ts = Long.parseLong(r.headers().getFirst("webhook-timestamp"));
+    byte[] body = r.body().getBytes(StandardCharsets.UTF_8);
+    assertThat(r.headers().getFirst("webhook-signature").split(" "))
+        .containsExactly("v1," + Signer.sign(fresh, id, ts, body), "v1," + Signer.sign(old, id, ts, body));
+  }
+
+  @Test
+  void subscriptionsAreValidated() {
+    var bad = app.admin.post("/v1/projects/" + project + "/subscriptions", Map.of("topics", List.of("message.deleted"),
+        "url", "ftp://x", "method", "TRACE", "headers", Map.of("webhook-id", "x")));
+    assertThat(bad.status()).isEqualTo(422);
+    assertThat(bad.json().get("errors").findValuesAsText("path")).contains("topics[0]", "url", "method", "headers.webhook-id");
+    String reader = app.apiKey(project, "project.read");
+    JsonNode sub = subscribe(Map.of());
+    var seen = app.client(reader).get("/v1/subscriptions/" + sub.get("id").asText()).json();
+    assertThat(seen.has("secret")).isFalse();
+    assertThat(app.client(reader).post("/v1/projects/" + project + "/subscriptions", Map.of()).status()).isEqualTo(403);
+    var patched = app.admin.patch("/v1/subscriptions/" + sub.get("id").asText(), Map.of("status", "disabled"));
+    assertThat(patched.json().get("status").asText()).isEqualTo("disabled");
+    assertThat(app.admin.delete("/v1/subscriptions/" + sub.get("id").asText()).status()).isEqualTo(204);
+    assertThat(app.admin.get("/v1/subscriptions/" + sub.get("id").asText()).status()).isEqualTo(404);
+  }
+
+  @Test
+  void aDisabledSubscriptionHoldsPendingDeliveriesAndSkipsNewNotifications() throws Exception {
+    JsonNode sub = subscribe(Map.of());
+    String id = sub.get("id").asText();
+    SCRIPT.set(r -> LocalServer.Answer.json(500, Map.of()));
+    fire(Map.of("n", 5), null);
+    TestApp.eventually(10_000, () -> received("/hook").size() == 1, "the first, failing attempt");
+    app.admin.patch("/v1/subscriptions/" + id, Map.of("status", "disabled"));
+    SCRIPT.set(r -> LocalServer.Answer.json(200, Map.of()));
+    fire(Map.of("n", 6), null);
+    Thread.sleep(1500);
+    assertThat(received("/hook")).hasSize(1);
+    assertThat(deliveries(id)).hasSize(1);
+    app.admin.patch("/v1/subscriptions/" + id, Map.of("status", "active"));
+    TestApp.eventually(10_000, () -> received("/hook").size() == 2, "the held delivery");
+    assertThat(received("/hook").get(1).json().get("data").get("message").get("payload").get("text").asText()).isEqualTo("reply 5");
+  }
+}
