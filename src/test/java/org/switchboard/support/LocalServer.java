@@ -17,9 +17,13 @@ public final class LocalServer implements AutoCloseable {
     public JsonNode json() { return Json.read(body); }
   }
 
-  public record Answer(int status, String contentType, String body, long delayMs) {
+  public record Answer(int status, String contentType, String body, long delayMs, java.util.Map<String, String> headers) {
+    public Answer(int status, String contentType, String body, long delayMs) {
+      this(status, contentType, body, delayMs, java.util.Map.of());
+    }
+
     public static Answer json(int status, Object body) {
-      return new Answer(status, "application/json", body instanceof String s ? s : Json.write(body), 0);
+      return new Answer(status, "application/json", body == null ? null : body instanceof String s ? s : Json.write(body), 0);
     }
   }
 
@@ -48,6 +52,7 @@ public final class LocalServer implements AutoCloseable {
       if (answer.delayMs() > 0) Thread.sleep(answer.delayMs());
       byte[] bytes = answer.body() == null ? new byte[0] : answer.body().getBytes(StandardCharsets.UTF_8);
       if (answer.contentType() != null) exchange.getResponseHeaders().add("Content-Type", answer.contentType());
+      answer.headers().forEach((k, v) -> exchange.getResponseHeaders().add(k, v));
       exchange.sendResponseHeaders(answer.status(), bytes.length == 0 ? -1 : bytes.length);
       if (bytes.length > 0) exchange.getResponseBody().write(bytes);
     } catch (Exception e) {
