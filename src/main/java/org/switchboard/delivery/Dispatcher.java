@@ -48,7 +48,7 @@ public final class Dispatcher implements AutoCloseable {
 
   /** Connecting may take this long (the rest of the attempt's time is the schedule's timeout). */
   public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
-  private static final long LEASE_MS = 60_000;
+  private static final long LEASE_MS = 30_000; // longer than one attempt can take
   private static final long MAX_RETRY_AFTER_MS = 36_000_000;
   private static final int EXCERPT = 1024;
   private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
