@@ -77,9 +77,9 @@ public final class App implements AutoCloseable {
     migrate(db, config);
     Secrets secrets = new Secrets(secretKey(config));
     String adminHash = adminTokenHash(db, config, console);
-    GroupCommitter committer = new GroupCommitter(db);
-    Notifier notifier = new Notifier();
     PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    GroupCommitter committer = new GroupCommitter(db, metrics);
+    Notifier notifier = new Notifier();
     new JvmMemoryMetrics().bindTo(metrics);
     new JvmGcMetrics().bindTo(metrics);
     new JvmThreadMetrics().bindTo(metrics);

@@ -91,18 +91,30 @@ public final class Dispatcher implements AutoCloseable {
     try (Notifier.Ticket ticket = notifier.ticket(Notifier.DELIVERIES)) {
       while (running) {
         try {
+          // Wait for a free slot: a finished send makes room at once, without waiting for a poll.
+          slots.acquire();
+          slots.release();
           int free = slots.availablePermits();
-          List<Delivery> claimed = List.of();
-          if (free > 0) {
-            long now = clock.millis();
-            claimed = db.write(h -> OutboxStore.claim(h, db.dialect(), owner, now, now + LEASE_MS, Math.min(free, 500)));
+          long now = clock.millis();
+          List<Delivery> claimed = db.write(h -> OutboxStore.claim(h, db.dialect(), owner, now, now + LEASE_MS, Math.min(free, 500)));
+          // What the batch needs, read once: its subscriptions and notifications.
+          Map<String, Subscription> subs = new java.util.HashMap<>();
+          Map<String, Notification> notes = new java.util.HashMap<>();
+          if (!claimed.isEmpty()) {
+            db.read(h -> {
+              SubscriptionStore.byIds(h, claimed.stream().map(Delivery::subscriptionId).collect(java.util.stream.Collectors.toSet()))
+                  .forEach(s -> subs.put(s.id(), s));
+              OutboxStore.notifications(h, claimed.stream().map(Delivery::notificationId).toList())
+                  .forEach(n -> notes.put(n.id(), n));
+              return null;
+            });
           }
           for (Delivery d : claimed) {
             slots.acquireUninterruptibly();
             inFlight.add(d.id());
             executor.execute(() -> {
               try {
-                send(d);
+                send(d, subs.get(d.subscriptionId()), notes.get(d.notificationId()));
               } catch (RuntimeException e) {
                 LOG.warn("delivery {} could not be settled; its lease will expire: {}", d.id(), e.toString());
               } finally {
@@ -112,6 +124,8 @@ public final class Dispatcher implements AutoCloseable {
             });
           }
           if (claimed.isEmpty()) ticket.await(250);
+        } catch (InterruptedException e) {
+          return;
         } catch (RuntimeException e) {
           LOG.warn("claiming deliveries failed; retrying: {}", e.toString());
           ticket.await(1000);
@@ -120,9 +134,7 @@ public final class Dispatcher implements AutoCloseable {
     }
   }
 
-  void send(Delivery d) {
-    Subscription s = db.read(h -> SubscriptionStore.find(h, d.subscriptionId())).orElse(null);
-    Notification n = db.read(h -> OutboxStore.notification(h, d.notificationId())).orElse(null);
+  void send(Delivery d, Subscription s, Notification n) {
     if (s == null || n == null) return;
     long now = clock.millis();
     byte[] body = body(s, n);

@@ -6,14 +6,17 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import org.jdbi.v3.core.Handle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Group commit: callers hand in small units of write work and block; one thread runs as many waiting units as it
- * can in a single transaction and answers them all after the commit. Each unit runs inside a savepoint, so a unit
- * that fails is undone alone and the others still commit. With many concurrent callers this turns one fsync per
+ * can in a single transaction and answers them all after the commit. A unit that fails is undone alone (the batch
+ * runs again with a savepoint per unit) and the others still commit. With many concurrent callers this turns one fsync per
  * call into one fsync per batch.
  */
 public final class GroupCommitter implements AutoCloseable {
@@ -27,12 +30,18 @@ public final class GroupCommitter implements AutoCloseable {
   private static final int MAX_BATCH = 512;
 
   private final Database db;
+  private final DistributionSummary batchSizes;
+  private final Timer commitTimes;
   private final LinkedBlockingQueue<Pending<?>> queue = new LinkedBlockingQueue<>();
   private final Thread thread;
   private volatile boolean running = true;
 
-  public GroupCommitter(Database db) {
+  public GroupCommitter(Database db, MeterRegistry metrics) {
     this.db = db;
+    this.batchSizes = DistributionSummary.builder("switchboard_commit_batch_size").description("units per group commit")
+        .publishPercentiles(0.5, 0.99).register(metrics);
+    this.commitTimes = Timer.builder("switchboard_commit_duration").description("one group commit, all units and the commit")
+        .publishPercentiles(0.5, 0.99).register(metrics);
     this.thread = Thread.ofPlatform().name("group-commit").daemon(true).start(this::loop);
   }
 
@@ -72,23 +81,55 @@ public final class GroupCommitter implements AutoCloseable {
   }
 
   private void commit(List<Pending<?>> batch) {
-    List<Object> results = new ArrayList<>(batch.size());
+    batchSizes.record(batch.size());
+    long start = System.nanoTime();
+    List<Object> results;
     try {
-      db.write(h -> {
-        results.clear();
-        for (int i = 0; i < batch.size(); i++) results.add(runOne(h, batch.get(i), i));
-        return null;
-      });
+      // Optimistic: all units in one transaction without savepoints. If any fails, the transaction is rolled back
+      // and the batch runs again with a savepoint per unit, so the failure is undone alone.
+      results = runBatch(batch, false);
+      if (results.stream().anyMatch(r -> r instanceof Failed)) results = runBatch(batch, true);
     } catch (RuntimeException e) {
       LOG.warn("a batch of {} writes failed to commit: {}", batch.size(), e.toString());
       StorageUnavailable failure = new StorageUnavailable("the database did not commit: " + e.getMessage());
       for (Pending<?> p : batch) p.result().completeExceptionally(failure);
       return;
     }
+    commitTimes.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
     for (int i = 0; i < batch.size(); i++) complete(batch.get(i), results.get(i));
   }
 
-  private static Object runOne(Handle h, Pending<?> pending, int index) {
+  private static final class FirstFailure extends RuntimeException {
+    FirstFailure() { super(null, null, false, false); }
+  }
+
+  private List<Object> runBatch(List<Pending<?>> batch, boolean isolated) {
+    List<Object> results = new ArrayList<>(batch.size());
+    try {
+      db.write(h -> {
+        results.clear();
+        for (int i = 0; i < batch.size(); i++) {
+          Object outcome = isolated ? runIsolated(h, batch.get(i), i) : runPlain(h, batch.get(i));
+          results.add(outcome);
+          if (!isolated && outcome instanceof Failed) throw new FirstFailure();
+        }
+        return null;
+      });
+    } catch (FirstFailure rolledBack) {
+      // results ends with the failure; the caller runs the batch again, isolated
+    }
+    return results;
+  }
+
+  private static Object runPlain(Handle h, Pending<?> pending) {
+    try {
+      return new Ok(pending.unit().run(h));
+    } catch (Exception e) {
+      return new Failed(e);
+    }
+  }
+
+  private static Object runIsolated(Handle h, Pending<?> pending, int index) {
     String savepoint = "u" + index;
     h.savepoint(savepoint);
     try {

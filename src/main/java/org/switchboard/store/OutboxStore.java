@@ -51,6 +51,12 @@ public final class OutboxStore {
     return h.createQuery("SELECT * FROM notifications WHERE id = :id").bind("id", id).map(NOTIFICATION).findOne();
   }
 
+  public static List<Notification> notifications(Handle h, java.util.Collection<String> ids) {
+    if (ids.isEmpty()) return List.of();
+    return h.createQuery("SELECT * FROM notifications WHERE id IN (<ids>)").bindList("ids", List.copyOf(ids))
+        .map(NOTIFICATION).list();
+  }
+
   public static Optional<Delivery> delivery(Handle h, String id) {
     return h.createQuery("SELECT * FROM deliveries WHERE id = :id").bind("id", id).map(DELIVERY).findOne();
   }

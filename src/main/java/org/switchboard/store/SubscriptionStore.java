@@ -69,6 +69,12 @@ public final class SubscriptionStore {
     return h.createQuery("SELECT * FROM subscriptions WHERE id = :id").bind("id", id).map(SUBSCRIPTION).findOne();
   }
 
+  public static List<Subscription> byIds(Handle h, java.util.Collection<String> ids) {
+    if (ids.isEmpty()) return List.of();
+    return h.createQuery("SELECT * FROM subscriptions WHERE id IN (<ids>)").bindList("ids", List.copyOf(ids))
+        .map(SUBSCRIPTION).list();
+  }
+
   public static List<Subscription> active(Handle h, String projectId) {
     return h.createQuery("SELECT * FROM subscriptions WHERE project_id = :p AND status = 'active'")
         .bind("p", projectId).map(SUBSCRIPTION).list();
