@@ -52,11 +52,13 @@ public final class App implements AutoCloseable {
   private final Core core;
   private final HttpServer http;
   private final TimerPoller timers;
+  private final SafeHttp outboundHttp;
 
-  private App(Core core, HttpServer http, TimerPoller timers) {
+  private App(Core core, HttpServer http, TimerPoller timers, SafeHttp outboundHttp) {
     this.core = core;
     this.http = http;
     this.timers = timers;
+    this.outboundHttp = outboundHttp;
   }
 
   public TimerPoller timers() { return timers; }
@@ -86,7 +88,6 @@ public final class App implements AutoCloseable {
     new ProcessorMetrics().bindTo(metrics);
     Access access = new Access(db, adminHash);
     String owner = ManagementFactory.getRuntimeMXBean().getName() + "/" + org.switchboard.model.Ids.next("");
-    SafeHttp.requireHostHeader();
     SafeHttp safeHttp = new SafeHttp(new AddressPolicy(config.webhookAllowPrivate()), Dispatcher.CONNECT_TIMEOUT, 1 << 20);
     BotRuntime runtime = new BotRuntime(new Outbound(safeHttp),
         new LanguageModel(new LanguageModel.Settings(config.llmBaseUrl(), config.llmApiKey(), config.llmModel())), clock);
@@ -112,7 +113,7 @@ public final class App implements AutoCloseable {
     if (config.demo() && !db.read(ProjectStore::any)) Demo.create(core, console, config.httpPort());
     HttpServer http = new HttpServer(core).start("0.0.0.0", config.httpPort());
     LOG.info("Switchboard listening on port {} ({} database)", http.port(), config.embedded() ? "embedded SQLite" : "PostgreSQL");
-    return new App(core, http, timers);
+    return new App(core, http, timers, safeHttp);
   }
 
   private static void migrate(Database db, Config config) {
@@ -198,6 +199,7 @@ public final class App implements AutoCloseable {
     timers.close();
     core.worker().stop(5_000);
     core.dispatcher().stop(3_000);
+    outboundHttp.close();
     core.committer().close();
     core.db().close();
     LOG.info("stopped");

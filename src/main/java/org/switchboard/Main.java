@@ -9,8 +9,6 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
-    // Webhooks go to a checked IP with the original Host header; java.net.http must allow setting it.
-    System.setProperty(org.switchboard.net.SafeHttp.RESTRICTED_HEADERS_PROPERTY, "host");
     List<String> rest = args.length == 0 ? List.of() : Arrays.asList(args).subList(1, args.length);
     String command = args.length == 0 ? "serve" : args[0];
     if (command.equals("help") || command.equals("--help")) {

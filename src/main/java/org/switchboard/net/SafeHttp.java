@@ -1,34 +1,36 @@
 package org.switchboard.net;
 
-import java.io.IOException;
 import java.io.InputStream;
-import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
-import javax.net.ssl.SNIHostName;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
+import org.eclipse.jetty.client.BytesRequestContent;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.InputStreamResponseListener;
+import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.client.Response;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.util.Promise;
+import org.eclipse.jetty.util.SocketAddressResolver;
 
 /**
- * Outbound HTTP that cannot be steered to private addresses. The host is resolved once, every address it resolves
- * to is checked against the {@link AddressPolicy}, and the request then goes to that checked address (the URL's
- * host replaced by the IP, with the original Host header and TLS server name), so a DNS answer that changes
- * between the check and the connection (rebinding) cannot redirect it. Redirects are never followed.
+ * Outbound HTTP that cannot be steered to private addresses. The check runs inside the client's own name
+ * resolution, on exactly the addresses it then connects to, so a DNS answer that changes between a check and the
+ * connection (rebinding) cannot slip through. Redirects are never followed. Built on Jetty's client; see
+ * docs/decisions.md for why not java.net.http.
  */
-public final class SafeHttp {
-  /** Must be set before java.net.http is first used; {@link #requireHostHeader()} checks it. */
-  public static final String RESTRICTED_HEADERS_PROPERTY = "jdk.httpclient.allowRestrictedHeaders";
+public final class SafeHttp implements AutoCloseable {
   private static final Pattern NUMERIC_HOST = Pattern.compile("(?i)[0-9a-fx.]+");
   private static final Pattern DOTTED_QUAD = Pattern.compile("(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
 
@@ -53,28 +55,54 @@ public final class SafeHttp {
     }
   }
 
+  private static final class Refused extends UnknownHostException {
+    Refused(String message) { super(message); }
+  }
+
   private final AddressPolicy policy;
-  private final Duration connectTimeout;
   private final int maxBodyBytes;
-  private final Map<String, HttpClient> clients = new ConcurrentHashMap<>();
+  private final HttpClient client = new HttpClient();
 
   public SafeHttp(AddressPolicy policy, Duration connectTimeout, int maxBodyBytes) {
     this.policy = policy;
-    this.connectTimeout = connectTimeout;
     this.maxBodyBytes = maxBodyBytes;
-  }
-
-  /** Fails fast at start-up if the JVM would refuse to send our Host header. */
-  public static void requireHostHeader() {
+    client.setFollowRedirects(false);
+    client.setConnectTimeout(connectTimeout.toMillis());
+    client.setIdleTimeout(60_000);
+    client.setMaxConnectionsPerDestination(512);
+    client.setUserAgentField(new HttpField("User-Agent", "Switchboard"));
+    org.eclipse.jetty.util.thread.QueuedThreadPool threads = new org.eclipse.jetty.util.thread.QueuedThreadPool();
+    threads.setName("outbound-http");
+    threads.setDaemon(true);
+    client.setExecutor(threads);
+    client.setSocketAddressResolver(this::resolve);
     try {
-      HttpRequest.newBuilder(URI.create("http://127.0.0.1/")).header("Host", "example.com");
-    } catch (IllegalArgumentException e) {
-      throw new IllegalStateException("start the JVM with -D" + RESTRICTED_HEADERS_PROPERTY + "=host", e);
+      client.start();
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot start the outbound HTTP client", e);
     }
   }
 
-  public Response send(String method, URI url, Map<String, String> headers, byte[] body, Duration timeout)
-      throws Failed {
+  /** Resolves and checks every address; the client connects only to what this returns. */
+  private void resolve(String host, int port, Map<String, Object> context, Promise<List<InetSocketAddress>> promise) {
+    try {
+      InetAddress[] all = InetAddress.getAllByName(host);
+      List<InetSocketAddress> out = new ArrayList<>(all.length);
+      for (InetAddress a : all) {
+        if (!policy.allowPrivate() && AddressPolicy.isPrivate(a)) {
+          promise.failed(new Refused(host + " resolves to " + a.getHostAddress()
+              + ", a private address; set SWITCHBOARD_WEBHOOK_ALLOW_PRIVATE=true to allow it"));
+          return;
+        }
+        out.add(new InetSocketAddress(a, port));
+      }
+      promise.succeeded(out);
+    } catch (UnknownHostException e) {
+      promise.failed(new UnknownHostException("cannot resolve " + host));
+    }
+  }
+
+  public Response send(String method, URI url, Map<String, String> headers, byte[] body, Duration timeout) throws Failed {
     long start = System.nanoTime();
     String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
     if (!scheme.equals("http") && !scheme.equals("https")) throw refused("only http and https URLs are allowed", start);
@@ -84,75 +112,60 @@ public final class SafeHttp {
     if (NUMERIC_HOST.matcher(bare).matches() && !DOTTED_QUAD.matcher(bare).matches() && !bare.contains(":")) {
       throw refused("'" + host + "' is an ambiguous numeric address; write it as a.b.c.d", start);
     }
-    InetAddress address;
-    try {
-      InetAddress[] all = InetAddress.getAllByName(bare);
-      if (!policy.allowPrivate()) {
-        for (InetAddress a : all) {
-          if (AddressPolicy.isPrivate(a)) {
-            throw refused(host + " resolves to " + a.getHostAddress()
-                + ", a private address; set SWITCHBOARD_WEBHOOK_ALLOW_PRIVATE=true to allow it", start);
-          }
-        }
-      }
-      address = all[0];
-    } catch (UnknownHostException e) {
-      throw new Failed("cannot resolve " + host, false, elapsed(start));
-    }
-    String literal = address instanceof Inet6Address ? "[" + address.getHostAddress() + "]" : address.getHostAddress();
-    int port = url.getPort();
-    URI pinned = URI.create(scheme + "://" + literal + (port >= 0 ? ":" + port : "") + (url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath())
-        + (url.getRawQuery() != null ? "?" + url.getRawQuery() : ""));
-    HttpRequest.Builder request = HttpRequest.newBuilder(pinned).timeout(timeout).version(HttpClient.Version.HTTP_1_1)
-        .header("Host", port >= 0 ? host + ":" + port : host);
+    Request request = client.newRequest(url).method(method.toUpperCase(Locale.ROOT))
+        .timeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    String contentType = null;
     for (var h : headers.entrySet()) {
-      try {
-        request.header(h.getKey(), h.getValue());
-      } catch (IllegalArgumentException e) {
-        throw refused("header '" + h.getKey() + "' cannot be sent: " + e.getMessage(), start);
-      }
+      if (h.getKey().equalsIgnoreCase("content-type")) contentType = h.getValue();
+      else request.headers(fields -> fields.put(h.getKey(), h.getValue()));
     }
-    HttpRequest.BodyPublisher publisher = body == null ? HttpRequest.BodyPublishers.noBody()
-        : HttpRequest.BodyPublishers.ofByteArray(body);
-    request.method(method.toUpperCase(Locale.ROOT), publisher);
+    if (body != null) request.body(new BytesRequestContent(contentType, body));
+    InputStreamResponseListener listener = new InputStreamResponseListener();
+    request.send(listener);
     try {
-      HttpResponse<InputStream> response = client(scheme, bare).send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+      org.eclipse.jetty.client.Response response = listener.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
       byte[] bytes;
-      try (InputStream in = response.body()) {
+      try (InputStream in = listener.getInputStream()) {
         bytes = in.readNBytes(maxBodyBytes);
       }
-      return new Response(response.statusCode(), response.headers().map(), bytes, elapsed(start));
-    } catch (HttpTimeoutException e) {
+      Map<String, List<String>> responseHeaders = new LinkedHashMap<>();
+      for (HttpField f : response.getHeaders()) {
+        responseHeaders.computeIfAbsent(f.getName().toLowerCase(Locale.ROOT), k -> new ArrayList<>()).add(f.getValue());
+      }
+      return new Response(response.getStatus(), responseHeaders, bytes, elapsed(start));
+    } catch (TimeoutException e) {
+      request.abort(e);
       throw new Failed("timed out after " + timeout.toMillis() + " ms", false, elapsed(start));
-    } catch (IOException e) {
-      throw new Failed(e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()), false, elapsed(start));
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      for (Throwable t = cause; t != null; t = t.getCause()) {
+        if (t instanceof Refused r) throw new Failed(r.getMessage(), true, elapsed(start));
+        if (t instanceof TimeoutException) throw new Failed("timed out after " + timeout.toMillis() + " ms", false, elapsed(start));
+      }
+      throw new Failed(describe(cause), false, elapsed(start));
+    } catch (java.io.IOException e) {
+      throw new Failed(describe(e), false, elapsed(start));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      request.abort(e);
       throw new Failed("interrupted", false, elapsed(start));
     }
   }
 
-  /** One client per TLS server name, so certificates are checked against the host the URL names. */
-  private HttpClient client(String scheme, String host) {
-    String key = scheme.equals("https") ? host.toLowerCase(Locale.ROOT) : "";
-    if (clients.size() > 1_000) clients.clear(); // bounded: one client per recent TLS host
-    return clients.computeIfAbsent(key, k -> {
-      HttpClient.Builder builder = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
-          .connectTimeout(connectTimeout).version(HttpClient.Version.HTTP_1_1);
-      if (!k.isEmpty() && !k.contains(":") && !DOTTED_QUAD.matcher(k).matches()) {
-        try {
-          SSLParameters params = SSLContext.getDefault().getDefaultSSLParameters();
-          params.setServerNames(List.of(new SNIHostName(k)));
-          builder.sslParameters(params);
-        } catch (java.security.NoSuchAlgorithmException e) {
-          throw new IllegalStateException(e);
-        }
-      }
-      return builder.build();
-    });
+  private static String describe(Throwable t) {
+    return t == null ? "failed" : t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
   }
 
   private static Failed refused(String message, long start) { return new Failed(message, true, elapsed(start)); }
 
   private static long elapsed(long start) { return (System.nanoTime() - start) / 1_000_000; }
+
+  @Override
+  public void close() {
+    try {
+      client.stop();
+    } catch (Exception ignored) {
+      // shutting down
+    }
+  }
 }
