@@ -85,12 +85,20 @@ public final class Subscriptions {
 
   /** The secrets that sign now: the current one, and the previous one during its overlap. */
   public List<String> signingSecrets(Subscription s, long now) {
-    List<String> out = new ArrayList<>(List.of(secrets.decrypt(s.secretSealed())));
+    List<String> out = new ArrayList<>(List.of(unsealed(s.secretSealed())));
     if (s.previousSecretSealed() != null && s.previousSecretUntil() != null && s.previousSecretUntil() > now) {
-      out.add(secrets.decrypt(s.previousSecretSealed()));
+      out.add(unsealed(s.previousSecretSealed()));
     }
     return out;
   }
+
+  /** Decrypting on every delivery would cost more than signing; sealed values are unique, so they key a cache. */
+  private String unsealed(String sealed) {
+    if (unsealedCache.size() > 10_000) unsealedCache.clear();
+    return unsealedCache.computeIfAbsent(sealed, secrets::decrypt);
+  }
+
+  private final java.util.Map<String, String> unsealedCache = new java.util.concurrent.ConcurrentHashMap<>();
 
   public void retryDelivery(String deliveryId) {
     if (!db.write(h -> OutboxStore.retry(h, deliveryId, clock.millis()))) throw Problem.notFound("delivery " + deliveryId);

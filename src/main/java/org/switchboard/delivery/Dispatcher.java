@@ -247,6 +247,9 @@ public final class Dispatcher implements AutoCloseable {
 
   public int inFlight() { return inFlight.size(); }
 
+  /** New deliveries are due: claim without waiting for the next poll. */
+  public void wakeUp() { notifier.feedChanged(""); }
+
   /** Stops claiming, lets running sends finish for up to {@code graceMillis}, then gives back the rest. */
   public void stop(long graceMillis) {
     running = false;
