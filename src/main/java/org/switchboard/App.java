@@ -197,8 +197,9 @@ public final class App implements AutoCloseable {
     LOG.info("stopping");
     http.stop();
     timers.close();
-    core.worker().stop(5_000);
-    core.dispatcher().stop(3_000);
+    // Within SIGTERM's 10 s: HTTP drains for up to 4 s, running events get 3 s, sends 2 s.
+    core.worker().stop(3_000);
+    core.dispatcher().stop(2_000);
     outboundHttp.close();
     core.committer().close();
     core.db().close();

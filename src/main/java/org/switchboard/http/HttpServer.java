@@ -42,7 +42,7 @@ public final class HttpServer implements AutoCloseable {
       config.startup.showJavalinBanner = false;
       config.jsonMapper(new JavalinJackson(Json.MAPPER, true));
       config.jetty.modifyServer(server -> {
-        server.setStopTimeout(8_000);
+        server.setStopTimeout(4_000);
         server.setErrorHandler(HttpServer::jettyError);
       });
       api = new Api(config);
