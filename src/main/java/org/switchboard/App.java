@@ -32,6 +32,7 @@ import org.switchboard.http.HttpServer;
 import org.switchboard.intake.ConversationIntake;
 import org.switchboard.intake.TriggerIntake;
 import org.switchboard.processing.EventProcessor;
+import org.switchboard.schedule.Scheduler;
 import org.switchboard.schedule.TimerPoller;
 import org.switchboard.processing.Worker;
 import org.switchboard.net.AddressPolicy;
@@ -97,10 +98,12 @@ public final class App implements AutoCloseable {
     Subscriptions subscriptions = new Subscriptions(db, clock, secrets);
     Dispatcher dispatcher = new Dispatcher(db, committer, safeHttp, subscriptions, outbox, notifier, clock, owner,
         DELIVERY_CONCURRENCY, options.deliverySchedule());
+    TriggerIntake triggerIntake = new TriggerIntake(db, committer, access, secrets, clock, worker::wake, outbox, notifier);
+    Scheduler scheduler = new Scheduler(db, committer, triggerIntake, clock);
     Core core = new Core(config, clock, db, committer, secrets, access, new Projects(db, clock), new Bots(db, clock),
-        new Triggers(db, clock, secrets), subscriptions, new TriggerIntake(db, committer, access, secrets, clock, worker::wake, outbox, notifier),
+        new Triggers(db, clock, secrets), subscriptions, triggerIntake,
         new ConversationIntake(db, committer, clock, worker::wake, outbox, notifier), notifier, new Replies(db, notifier), worker,
-        dispatcher, metrics);
+        dispatcher, scheduler, metrics);
     Gauge.builder("switchboard_queue_depth", () -> db.read(QueueStore::depth)).register(metrics);
     Gauge.builder("switchboard_events_in_flight", worker::inFlight).register(metrics);
     TimerPoller timers = new TimerPoller(db, core.conversations(), clock);
@@ -108,6 +111,7 @@ public final class App implements AutoCloseable {
       worker.start();
       timers.start();
       dispatcher.start();
+      scheduler.start();
     }
     Gauge.builder("switchboard_deliveries_pending", () -> db.read(OutboxStore::pending)).register(metrics);
     if (config.demo() && !db.read(ProjectStore::any)) Demo.create(core, console, config.httpPort());
@@ -197,6 +201,7 @@ public final class App implements AutoCloseable {
     LOG.info("stopping");
     http.stop();
     timers.close();
+    core.scheduler().close();
     // Within SIGTERM's 10 s: HTTP drains for up to 4 s, running events get 3 s, sends 2 s.
     core.worker().stop(3_000);
     core.dispatcher().stop(2_000);

@@ -14,6 +14,7 @@ import org.switchboard.delivery.Replies;
 import org.switchboard.intake.ConversationIntake;
 import org.switchboard.intake.TriggerIntake;
 import org.switchboard.processing.Worker;
+import org.switchboard.schedule.Scheduler;
 import org.switchboard.store.Database;
 import org.switchboard.store.GroupCommitter;
 
@@ -35,4 +36,5 @@ public record Core(
     Replies replies,
     Worker worker,
     Dispatcher dispatcher,
+    Scheduler scheduler,
     PrometheusMeterRegistry metrics) {}

@@ -8,6 +8,7 @@ import org.switchboard.model.Json;
 import org.switchboard.model.Problem;
 import org.switchboard.model.Trigger;
 import org.switchboard.runtime.Expressions;
+import org.switchboard.schedule.Scheduler;
 import org.switchboard.store.BotStore;
 import org.switchboard.store.Database;
 import org.switchboard.store.TriggerStore;
@@ -106,10 +107,19 @@ public final class Triggers {
       }
     }
     JsonNode schedule = t.schedule();
+    Long next = t.nextTriggerAt();
     if (f.has("schedule")) {
       JsonNode s = f.raw("schedule");
-      if (s != null && !s.isNull() && !s.isObject()) f.error("schedule", "must be an object {cron, timezone, payload, missed}");
       schedule = s == null || s.isNull() ? null : s;
+      if (schedule != null) {
+        try {
+          next = Scheduler.nextSlot(schedule, clock.millis());
+        } catch (Problem invalid) {
+          invalid.errors().forEach(e -> f.error(e.path(), e.message()));
+        }
+      } else {
+        next = null;
+      }
     }
     JsonNode meta = f.has("meta") ? f.object("meta") : t.meta();
     String status = t.status();
@@ -118,6 +128,9 @@ public final class Triggers {
       if (!Trigger.ACTIVE.equals(status) && !Trigger.PAUSED.equals(status)) f.error("status", "must be active or paused");
     }
     f.check();
+    if (!creating && Trigger.PAUSED.equals(t.status()) && Trigger.ACTIVE.equals(status) && schedule != null) {
+      next = Scheduler.nextSlot(schedule, clock.millis()); // slots passed while paused are not caught up
+    }
     String newName = name != null ? name : t.name();
     String newKey = key != null ? key : creating ? Slugs.of(newName, "trigger") : t.key();
     return new Trigger(t.id(), t.projectId(), newName, newKey, f.has("description") ? description : t.description(),
@@ -125,7 +138,7 @@ public final class Triggers {
         or(timeout, t.responseTimeoutMs()), or(session, t.sessionDurationSeconds()),
         or(duplicates, t.ignoreDuplicates()), or(window, t.duplicateWindowSeconds()), filter, schedule,
         meta != null ? meta : Json.object(), status, t.secretSealed(), t.createdAt(), clock.millis(),
-        t.lastTriggerAt(), t.nextTriggerAt());
+        t.lastTriggerAt(), next);
   }
 
   private static <T> T or(T value, T fallback) { return value != null ? value : fallback; }

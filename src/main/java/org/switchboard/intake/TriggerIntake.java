@@ -134,6 +134,28 @@ public final class TriggerIntake {
     return outcome;
   }
 
+  /**
+   * A scheduled event (or one fired by hand as the schedule would), accepted inside the caller's transaction: no
+   * credentials, filter or duplicate checks, since no outside caller sent it. Each starts a conversation.
+   */
+  public Event acceptScheduled(Handle h, Trigger trigger, JsonNode payload, String eventId, long now) {
+    Bot bot = BotStore.find(h, trigger.botId()).orElseThrow(() -> Problem.conflict("the trigger's bot no longer exists"));
+    if (bot.publishedVersion() == null) throw Problem.conflict("bot " + bot.id() + " has no published version");
+    var conversation = Sessions.start(h, outbox, trigger, null, bot.publishedVersion(), now);
+    ObjectNode context = Json.object();
+    context.set("trigger", Json.object().put("id", trigger.id()).put("key", trigger.key()).put("name", trigger.name()));
+    Event event = new Event(eventId, trigger.projectId(), trigger.id(), null, conversation.id(), "schedule", "schedule",
+        Event.ACCEPTED, payload, context, now, null, null, 0, null, null, null);
+    Queue.accept(h, event, now);
+    return event;
+  }
+
+  /** After a transaction that accepted scheduled events has committed. */
+  public void scheduledCommitted(String projectId) {
+    wakeWorkers.run();
+    notifier.feedChanged(projectId);
+  }
+
   private int publishedVersion(String botId) {
     Bot bot = db.read(h -> BotStore.find(h, botId)).orElseThrow(() -> Problem.conflict("the trigger's bot no longer exists"));
     if (bot.publishedVersion() == null) {

@@ -90,7 +90,28 @@ public final class TriggerStore {
         .bind("p", projectId).bind("before", before).bind("limit", limit).map(TRIGGER).list();
   }
 
+  /** Active scheduled triggers whose next slot is due, locked so that one node fires them. */
+  public static List<Trigger> dueSchedules(Handle h, Database.Dialect dialect, long now, int limit) {
+    return h.createQuery("SELECT * FROM triggers t WHERE t.status = 'active' AND t.schedule IS NOT NULL "
+            + "AND t.next_trigger_at IS NOT NULL AND t.next_trigger_at <= :now ORDER BY t.next_trigger_at LIMIT :limit"
+            + dialect.forUpdateSkipLocked("t"))
+        .bind("now", now).bind("limit", limit).map(TRIGGER).list();
+  }
+
+  public static void setScheduleState(Handle h, String id, Long lastTriggerAt, Long nextTriggerAt) {
+    h.createUpdate("UPDATE triggers SET last_trigger_at = :last, next_trigger_at = :next WHERE id = :id")
+        .bind("last", lastTriggerAt).bind("next", nextTriggerAt).bind("id", id).execute();
+  }
+
+  /** Claims one slot of a trigger's schedule; false when it was fired already (by this node or another). */
+  public static boolean claimSlot(Handle h, String triggerId, long slotAt, String eventId) {
+    return h.createUpdate("INSERT INTO schedule_slots (trigger_id, slot_at, event_id) VALUES (:t, :at, :e) "
+            + "ON CONFLICT (trigger_id, slot_at) DO NOTHING")
+        .bind("t", triggerId).bind("at", slotAt).bind("e", eventId).execute() > 0;
+  }
+
   public static boolean delete(Handle h, String id) {
+    h.createUpdate("DELETE FROM schedule_slots WHERE trigger_id = :id").bind("id", id).execute();
     h.createUpdate("DELETE FROM sessions WHERE trigger_id = :id").bind("id", id).execute();
     h.createUpdate("DELETE FROM event_fingerprints WHERE trigger_id = :id").bind("id", id).execute();
     return h.createUpdate("DELETE FROM triggers WHERE id = :id").bind("id", id).execute() > 0;

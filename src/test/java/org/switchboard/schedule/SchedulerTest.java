@@ -1,0 +1,155 @@
+package org.switchboard.schedule;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.switchboard.model.Event;
+import org.switchboard.support.DbKind;
+import org.switchboard.support.TestApp;
+
+/** The scheduler driven with explicit times (its background thread is off): slots, policies, state, exactly once. */
+@ParameterizedClass(name = "{0}")
+@EnumSource(DbKind.class)
+class SchedulerTest {
+  static TestApp app;
+
+  @Parameter
+  DbKind kind;
+
+  String project;
+  String bot;
+
+  @BeforeParameterizedClassInvocation
+  static void start(DbKind kind) {
+    app = TestApp.start(kind, Map.of(), false);
+  }
+
+  @AfterParameterizedClassInvocation
+  static void stop() {
+    app.close();
+  }
+
+  @BeforeEach
+  void setUp() {
+    project = app.project("schedules");
+    bot = app.bot(project, """
+        on: { trigger: { "*": main } }
+        nodes:
+          main: [ { say: "{{event.type}} {{event.payload.report}}" } ]
+        """);
+  }
+
+  private JsonNode scheduled(Object cron, String missed) {
+    return app.trigger(project, bot, Map.of("schedule", Map.of("cron", cron, "timezone", "Europe/Berlin",
+        "payload", Map.of("report", "daily-sales"), "missed", missed)));
+  }
+
+  private Scheduler scheduler() { return app.app.core().scheduler(); }
+
+  private void setNext(String triggerId, long at) {
+    app.app.core().db().write(h -> h.execute("UPDATE triggers SET next_trigger_at = ? WHERE id = ?", at, triggerId));
+  }
+
+  private List<Event> tick(String triggerId, long now) {
+    return scheduler().tick(now).stream().filter(e -> e.triggerId().equals(triggerId)).toList();
+  }
+
+  @Test
+  void aDueSlotFiresOnceAsAScheduleEvent() {
+    JsonNode t = scheduled("hourly", "last");
+    String id = t.get("id").asText();
+    long next = Instant.parse(t.get("nextTriggerAt").asText()).toEpochMilli();
+    assertThat(next).isGreaterThan(System.currentTimeMillis()).isEqualTo(next / 3_600_000 * 3_600_000);
+    assertThat(tick(id, next - 1)).isEmpty();
+    List<Event> fired = tick(id, next + 10);
+    assertThat(fired).hasSize(1);
+    Event e = fired.get(0);
+    assertThat(e.source()).isEqualTo("schedule");
+    assertThat(e.type()).isEqualTo("schedule");
+    assertThat(e.payload().get("report").asText()).isEqualTo("daily-sales");
+    assertThat(tick(id, next + 20)).isEmpty();
+    JsonNode after = app.admin.get("/v1/triggers/" + id).json();
+    assertThat(Instant.parse(after.get("lastTriggerAt").asText()).toEpochMilli()).isEqualTo(next);
+    assertThat(Instant.parse(after.get("nextTriggerAt").asText()).toEpochMilli()).isEqualTo(next + 3_600_000);
+    // Even if the trigger's state were rewound, the slot's claim keeps it from firing twice.
+    setNext(id, next);
+    assertThat(tick(id, next + 30)).isEmpty();
+  }
+
+  @Test
+  void missedSlotsFollowThePolicy() {
+    long now = System.currentTimeMillis();
+    long fiveHoursAgo = (now - 5 * 3_600_000) / 3_600_000 * 3_600_000 + 3_600_000;
+    for (String policy : List.of("all", "last", "none")) {
+      JsonNode t = scheduled("hourly", policy);
+      setNext(t.get("id").asText(), fiveHoursAgo);
+      List<Event> fired = tick(t.get("id").asText(), now);
+      int expected = switch (policy) {
+        case "all" -> 5;
+        case "last" -> 1;
+        default -> 0;
+      };
+      assertThat(fired).as(policy).hasSize(expected);
+      JsonNode after = app.admin.get("/v1/triggers/" + t.get("id").asText()).json();
+      assertThat(Instant.parse(after.get("nextTriggerAt").asText()).toEpochMilli()).as(policy).isGreaterThan(now);
+    }
+  }
+
+  @Test
+  void catchingUpEverythingIsCappedAtAHundred() {
+    JsonNode t = scheduled("quarterhourly", "all");
+    long now = System.currentTimeMillis();
+    setNext(t.get("id").asText(), now - 3L * 24 * 3_600_000);
+    assertThat(tick(t.get("id").asText(), now)).hasSize(100);
+  }
+
+  @Test
+  void pausingPausesTheScheduleAndResumingStartsFromNow() {
+    JsonNode t = scheduled("hourly", "all");
+    String id = t.get("id").asText();
+    long next = Instant.parse(t.get("nextTriggerAt").asText()).toEpochMilli();
+    app.admin.patch("/v1/triggers/" + id, Map.of("status", "paused"));
+    assertThat(tick(id, next + 10)).isEmpty();
+    setNext(id, System.currentTimeMillis() - 3 * 3_600_000);
+    JsonNode resumed = app.admin.patch("/v1/triggers/" + id, Map.of("status", "active")).json();
+    assertThat(Instant.parse(resumed.get("nextTriggerAt").asText()).toEpochMilli()).isGreaterThan(System.currentTimeMillis());
+  }
+
+  @Test
+  void changingTheScheduleRecomputesTheNextSlot() {
+    JsonNode t = scheduled("monthly", "last");
+    JsonNode changed = app.admin.patch("/v1/triggers/" + t.get("id").asText(),
+        Map.of("schedule", Map.of("cron", "quarterhourly", "timezone", "UTC"))).json();
+    long next = Instant.parse(changed.get("nextTriggerAt").asText()).toEpochMilli();
+    assertThat(next - System.currentTimeMillis()).isBetween(0L, 15 * 60_000L);
+    JsonNode cleared = app.admin.patch("/v1/triggers/" + t.get("id").asText(), java.util.Collections.singletonMap("schedule", null)).json();
+    assertThat(cleared.get("nextTriggerAt").isNull()).isTrue();
+  }
+
+  @Test
+  void invalidSchedulesGet422NamingTheProblem() {
+    var r = app.admin.post("/v1/projects/" + project + "/triggers", Map.of("name", "bad", "botId", bot,
+        "schedule", Map.of("cron", "0 25 * * *", "timezone", "Nowhere/City")));
+    assertThat(r.status()).isEqualTo(422);
+    assertThat(r.json().get("errors").findValuesAsText("path")).contains("schedule.cron", "schedule.timezone");
+  }
+
+  @Test
+  void invokeFiresNowAsTheScheduleWould() {
+    JsonNode t = scheduled("monthly", "last");
+    Event e = scheduler().invokeNow(t.get("id").asText());
+    assertThat(e.source()).isEqualTo("schedule");
+    assertThat(e.payload().get("report").asText()).isEqualTo("daily-sales");
+    assertThat(app.admin.get("/v1/triggers/" + t.get("id").asText()).json().get("lastTriggerAt").isNull()).isFalse();
+  }
+}
