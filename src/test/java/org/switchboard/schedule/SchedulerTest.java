@@ -87,6 +87,25 @@ class SchedulerTest {
   }
 
   @Test
+  void twoNodesTickingTogetherFireASlotOnce() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(kind == DbKind.POSTGRES, "several nodes share PostgreSQL");
+    JsonNode t = scheduled("hourly", "all");
+    String id = t.get("id").asText();
+    long now = System.currentTimeMillis();
+    setNext(id, now - 3 * 3_600_000);
+    try (var second = app.anotherNode()) {
+      var a = java.util.concurrent.CompletableFuture.supplyAsync(() -> tick(id, now));
+      var b = java.util.concurrent.CompletableFuture.supplyAsync(
+          () -> second.core().scheduler().tick(now).stream().filter(e -> e.triggerId().equals(id)).toList());
+      int fired = a.get().size() + b.get().size();
+      assertThat(fired).isEqualTo(3);
+      long stored = app.app.core().db().read(h -> h.createQuery("SELECT COUNT(*) FROM events WHERE trigger_id = :t")
+          .bind("t", id).mapTo(Long.class).one());
+      assertThat(stored).isEqualTo(3);
+    }
+  }
+
+  @Test
   void missedSlotsFollowThePolicy() {
     long now = System.currentTimeMillis();
     long fiveHoursAgo = (now - 5 * 3_600_000) / 3_600_000 * 3_600_000 + 3_600_000;
