@@ -248,7 +248,7 @@ public final class Dispatcher implements AutoCloseable {
   public int inFlight() { return inFlight.size(); }
 
   /** New deliveries are due: claim without waiting for the next poll. */
-  public void wakeUp() { notifier.feedChanged(""); }
+  public void wakeUp() { notifier.deliveriesDue(); }
 
   /** Stops claiming, lets running sends finish for up to {@code graceMillis}, then gives back the rest. */
   public void stop(long graceMillis) {

@@ -26,8 +26,11 @@ public final class Notifier {
   /** New notifications in a project's feed: wakes its streams and the dispatcher. */
   public void feedChanged(String projectId) {
     signal(feedKey(projectId));
-    signal(DELIVERIES);
+    deliveriesDue();
   }
+
+  /** Deliveries may be due: wakes the dispatcher. */
+  public void deliveriesDue() { signal(DELIVERIES); }
 
   /** Registers interest before the caller checks the database, so a signal in between is not lost. */
   public Ticket ticket(String key) {

@@ -27,14 +27,30 @@ public final class Requests {
   /** The raw body, at most {@code max} bytes; 413 beyond. */
   public static byte[] body(Context ctx, long max) {
     long declared = ctx.req().getContentLengthLong();
-    if (declared > max) throw tooLarge(max);
     try (InputStream in = ctx.bodyInputStream()) {
+      if (declared > max) {
+        drain(in, max);
+        throw tooLarge(max);
+      }
       byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
-      if (bytes.length > max) throw tooLarge(max);
+      if (bytes.length > max) {
+        drain(in, max);
+        throw tooLarge(max);
+      }
       return bytes;
     } catch (IOException e) {
       throw new Problem(400, "Bad request", "the request body could not be read: " + e.getMessage());
     }
+  }
+
+  /**
+   * Reads and discards a moderately oversized body, so the client finishes sending and sees the 413 rather than a
+   * reset connection. A body far over the limit is cut off: the connection closes.
+   */
+  private static void drain(InputStream in, long max) throws IOException {
+    long budget = Math.max(4 * max, 4L << 20);
+    byte[] sink = new byte[16 * 1024];
+    for (int n; budget > 0 && (n = in.read(sink, 0, (int) Math.min(sink.length, budget))) > 0; ) budget -= n;
   }
 
   private static Problem tooLarge(long max) {

@@ -81,10 +81,6 @@ public final class TriggerIntake {
         .orElseThrow(() -> Problem.notFound("trigger " + triggerId));
   }
 
-  public Trigger activeTriggerByKey(String projectId, String key) {
-    return db.read(h -> TriggerStore.findByKey(h, projectId, key)).filter(Trigger::active)
-        .orElseThrow(() -> Problem.notFound("trigger '" + key + "'"));
-  }
 
   /** 401 without a valid credential, 403 for a key without project.trigger on this project. */
   public void authorize(Trigger trigger, String token, CredentialRule rule) {

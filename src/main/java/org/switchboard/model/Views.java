@@ -111,11 +111,11 @@ public final class Views {
   public static ObjectNode delivery(Delivery d, List<DeliveryAttempt> attempts) {
     ObjectNode node = Json.object().put("id", d.id()).put("subscriptionId", d.subscriptionId())
         .put("notificationId", d.notificationId()).put("conversationId", d.conversationId()).put("status", d.status())
-        .put("attempts", d.attempts()).put("nextAttemptAt", Delivery.PENDING.equals(d.status()) ? Times.iso(d.nextAttemptAt()) : null)
+        .put("attemptCount", d.attempts()).put("nextAttemptAt", Delivery.PENDING.equals(d.status()) ? Times.iso(d.nextAttemptAt()) : null)
         .put("lastStatus", d.lastStatus()).put("lastError", d.lastError())
         .put("createdAt", Times.iso(d.createdAt())).put("completedAt", Times.iso(d.completedAt()));
     if (attempts != null) {
-      var list = node.putArray("attemptLog");
+      var list = node.putArray("attempts");
       for (var a : attempts) {
         list.addObject().put("attempt", a.attempt()).put("at", Times.iso(a.at())).put("status", a.statusCode())
             .put("error", a.error()).put("durationMs", a.durationMs()).put("response", a.response());

@@ -114,8 +114,6 @@ public final class Worker implements AutoCloseable {
 
   public int inFlight() { return inFlight.size(); }
 
-  public int concurrency() { return concurrency; }
-
   /** Stops claiming, lets running events finish for up to {@code graceMillis}, then gives back the rest. */
   public void stop(long graceMillis) {
     running = false;

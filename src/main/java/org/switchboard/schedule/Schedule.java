@@ -123,10 +123,6 @@ public final class Schedule {
 
   public Missed missed() { return missed; }
 
-  public ZoneId zone() { return zone; }
-
-  public String expression() { return expression; }
-
   /** The first slot strictly after {@code after}, if there is one. */
   public Optional<Instant> nextAfter(Instant after) {
     if (once != null) return once.isAfter(after) ? Optional.of(once) : Optional.empty();

@@ -41,13 +41,6 @@ public final class ConversationStore {
         .bind("v", version).bind("s", stateJson).bind("id", id).execute();
   }
 
-  /** The open (not ended) conversations of a bot, optionally of one contact. */
-  public static List<String> openOfBot(Handle h, String botId, String contactId) {
-    return h.createQuery("SELECT id FROM conversations WHERE bot_id = :b AND status <> 'ended' "
-            + "AND (:c IS NULL OR contact_id = :c) ORDER BY id")
-        .bind("b", botId).bind("c", contactId).mapTo(String.class).list();
-  }
-
   public static void delete(Handle h, String id) {
     h.createUpdate("DELETE FROM conversations WHERE id = :id").bind("id", id).execute();
   }

@@ -107,8 +107,6 @@ public final class Database implements AutoCloseable {
     }
   }
 
-  public Jdbi jdbi() { return jdbi; }
-
   @Override
   public void close() { dataSource.close(); }
 

@@ -47,9 +47,6 @@ public final class OutboxStore {
         .bind("p", projectId).bind("after", afterSeq).bind("limit", limit).map(NOTIFICATION).list();
   }
 
-  public static Optional<Notification> notification(Handle h, String id) {
-    return h.createQuery("SELECT * FROM notifications WHERE id = :id").bind("id", id).map(NOTIFICATION).findOne();
-  }
 
   public static List<Notification> notifications(Handle h, java.util.Collection<String> ids) {
     if (ids.isEmpty()) return List.of();

@@ -62,10 +62,4 @@ public final class QueueStore {
   public static long depth(Handle h) {
     return h.createQuery("SELECT COUNT(*) FROM queue").mapTo(Long.class).one();
   }
-
-  /** Milliseconds until the earliest entry becomes claimable, or -1 if the queue is empty. */
-  public static long nextAvailableAt(Handle h) {
-    Long at = h.createQuery("SELECT MIN(COALESCE(lease_until, available_at)) FROM queue").mapTo(Long.class).one();
-    return at == null ? -1 : at;
-  }
 }

@@ -39,8 +39,8 @@ class RetryAndOrderTest extends DeliveryTestBase {
     assertThat(received("/hook")).hasSize(3);
     assertThat(ids).hasSize(1);
     JsonNode d = onlyDelivery(sub);
-    assertThat(d.get("attempts").asInt()).isEqualTo(3);
-    JsonNode log = d.get("attemptLog");
+    assertThat(d.get("attemptCount").asInt()).isEqualTo(3);
+    JsonNode log = d.get("attempts");
     assertThat(log.findValuesAsText("status")).containsExactly("503", "503", "200");
     assertThat(log.get(0).get("response").asText()).isEqualTo("busy 1");
     assertThat(log.get(2).get("response").asText()).contains("thanks");
@@ -57,12 +57,12 @@ class RetryAndOrderTest extends DeliveryTestBase {
     fire(Map.of("n", 1), null);
     awaitStatus(sub, "failed");
     JsonNode d = onlyDelivery(sub);
-    assertThat(d.get("attempts").asInt()).isEqualTo(4); // the first try and 3 retries
+    assertThat(d.get("attemptCount").asInt()).isEqualTo(4); // the first try and 3 retries
     assertThat(d.get("lastStatus").asInt()).isEqualTo(500);
     SCRIPT.set(r -> LocalServer.Answer.json(204, null));
     assertThat(app.admin.post("/v1/deliveries/" + d.get("id").asText() + "/retry", null).status()).isEqualTo(202);
     awaitStatus(sub, "succeeded");
-    assertThat(onlyDelivery(sub).get("attempts").asInt()).isEqualTo(5);
+    assertThat(onlyDelivery(sub).get("attemptCount").asInt()).isEqualTo(5);
   }
 
   @Test
@@ -74,7 +74,7 @@ class RetryAndOrderTest extends DeliveryTestBase {
     String sub = subscribe(Map.of()).get("id").asText();
     fire(Map.of("n", 1), null);
     awaitStatus(sub, "succeeded");
-    JsonNode log = onlyDelivery(sub).get("attemptLog");
+    JsonNode log = onlyDelivery(sub).get("attempts");
     long gap = Instant.parse(log.get(1).get("at").asText()).toEpochMilli() - Instant.parse(log.get(0).get("at").asText()).toEpochMilli();
     assertThat(gap).isGreaterThanOrEqualTo(1900);
   }
@@ -101,9 +101,9 @@ class RetryAndOrderTest extends DeliveryTestBase {
         ? new LocalServer.Answer(302, "text/plain", "", 0, Map.of("Location", target)) : LocalServer.Answer.json(200, Map.of()));
     String sub = subscribe(Map.of("url", receiver.url() + "/moved")).get("id").asText();
     fire(Map.of("n", 1), null);
-    TestApp.eventually(10_000, () -> deliveries(sub).get(0).get("attempts").asInt() >= 2, "a retry");
+    TestApp.eventually(10_000, () -> deliveries(sub).get(0).get("attemptCount").asInt() >= 2, "a retry");
     assertThat(received("/target")).isEmpty();
-    assertThat(deliveries(sub).get(0).get("attemptLog").get(0).get("status").asInt()).isEqualTo(302);
+    assertThat(deliveries(sub).get(0).get("attempts").get(0).get("status").asInt()).isEqualTo(302);
   }
 
   @Test
@@ -112,10 +112,10 @@ class RetryAndOrderTest extends DeliveryTestBase {
     String sub = subscribe(Map.of("url", receiver.url() + "/hang")).get("id").asText();
     fire(Map.of("n", 1), null);
     TestApp.eventually(10_000, () -> {
-      JsonNode log = deliveries(sub).get(0).get("attemptLog");
+      JsonNode log = deliveries(sub).get(0).get("attempts");
       return log.size() >= 1 && log.get(0).hasNonNull("error");
     }, "a timed-out attempt");
-    JsonNode attempt = deliveries(sub).get(0).get("attemptLog").get(0);
+    JsonNode attempt = deliveries(sub).get(0).get("attempts").get(0);
     assertThat(attempt.get("error").asText()).contains("timed out");
     assertThat(attempt.get("durationMs").asLong()).isBetween(900L, 3000L);
   }
