@@ -23,7 +23,6 @@ import org.switchboard.model.Times;
 import org.switchboard.runtime.BotRuntime;
 import org.switchboard.runtime.Turn;
 import org.switchboard.store.BotStore;
-import org.switchboard.store.ContactStore;
 import org.switchboard.store.ConversationStore;
 import org.switchboard.store.Database;
 import org.switchboard.store.EventStore;
@@ -84,18 +83,20 @@ public final class EventProcessor {
         return null;
       });
       Conversation conversation = db.read(h -> ConversationStore.find(h, claim.conversationId())).orElseThrow();
+      // Who the conversation involves, read once: the run and the notifications of its completion both use it.
+      Outbox.Parties parties = db.read(h -> Outbox.Parties.load(h, conversation));
       Turn.Output output;
       if (!Conversation.ACTIVE.equals(conversation.status())) {
         output = silent(conversation);
       } else {
         try {
-          output = run(event, conversation);
+          output = run(event, parties);
         } catch (Turn.Failure failure) {
           fail(claim, owner, event, failure.getMessage());
           return;
         }
       }
-      complete(claim, owner, event, conversation, output);
+      complete(claim, owner, event, parties, output);
     } catch (LeaseLost e) {
       LOG.info("event {} was taken over by another worker; dropping this run", claim.eventId());
     } catch (RuntimeException e) {
@@ -104,13 +105,13 @@ public final class EventProcessor {
     }
   }
 
-  private Turn.Output run(Event event, Conversation conversation) throws Turn.Failure {
-    Bot bot = db.read(h -> BotStore.find(h, conversation.botId()))
-        .orElseThrow(() -> new Turn.Failure("the conversation's bot no longer exists"));
+  private Turn.Output run(Event event, Outbox.Parties parties) throws Turn.Failure {
+    Conversation conversation = parties.conversation();
+    Bot bot = parties.bot();
+    if (bot == null) throw new Turn.Failure("the conversation's bot no longer exists");
     BotVersion version = db.read(h -> BotStore.version(h, bot.id(), conversation.botVersion()))
         .orElseThrow(() -> new Turn.Failure("bot version " + conversation.botVersion() + " does not exist"));
-    Contact contact = conversation.contactId() == null ? null
-        : db.read(h -> ContactStore.find(h, conversation.contactId())).orElse(null);
+    Contact contact = parties.contact();
     ObjectNode state = conversation.state().isObject() ? (ObjectNode) conversation.state() : Json.object();
     boolean first = !state.path("started").asBoolean(false);
     ObjectNode variables = Json.object();
@@ -129,11 +130,11 @@ public final class EventProcessor {
         List.of(), List.of(), List.of());
   }
 
-  private void complete(QueueStore.Claim claim, String owner, Event event, Conversation conversation, Turn.Output out) {
+  private void complete(QueueStore.Claim claim, String owner, Event event, Outbox.Parties parties, Turn.Output out) {
     long now = clock.millis();
+    Conversation conversation = parties.conversation();
     committer.submit(h -> {
       if (!QueueStore.complete(h, claim.eventId(), owner)) throw new LeaseLost();
-      Outbox.Parties parties = Outbox.Parties.load(h, conversation);
       List<String> messageIds = new ArrayList<>();
       for (Turn.OutMessage m : out.messages()) {
         Message stored = ConversationStore.appendMessage(h, Ids.message(), conversation.id(), Message.BOT, m.type(),
