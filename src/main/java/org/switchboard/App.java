@@ -30,6 +30,7 @@ import org.switchboard.delivery.Outbox;
 import org.switchboard.delivery.Replies;
 import org.switchboard.http.HttpServer;
 import org.switchboard.intake.ConversationIntake;
+import org.switchboard.intake.RateLimiter;
 import org.switchboard.intake.TriggerIntake;
 import org.switchboard.processing.EventProcessor;
 import org.switchboard.schedule.Scheduler;
@@ -101,7 +102,7 @@ public final class App implements AutoCloseable {
     TriggerIntake triggerIntake = new TriggerIntake(db, committer, access, secrets, clock, worker::wake, outbox, notifier);
     Scheduler scheduler = new Scheduler(db, committer, triggerIntake, clock);
     Core core = new Core(config, clock, db, committer, secrets, access, new Projects(db, clock), new Bots(db, clock),
-        new Triggers(db, clock, secrets), subscriptions, triggerIntake,
+        new Triggers(db, clock, secrets), subscriptions, triggerIntake, new RateLimiter(db, clock),
         new ConversationIntake(db, committer, clock, worker::wake, outbox, notifier), notifier, new Replies(db, notifier), worker,
         dispatcher, scheduler, metrics);
     Gauge.builder("switchboard_queue_depth", () -> db.read(QueueStore::depth)).register(metrics);

@@ -12,6 +12,7 @@ import org.switchboard.catalog.Triggers;
 import org.switchboard.delivery.Notifier;
 import org.switchboard.delivery.Replies;
 import org.switchboard.intake.ConversationIntake;
+import org.switchboard.intake.RateLimiter;
 import org.switchboard.intake.TriggerIntake;
 import org.switchboard.processing.Worker;
 import org.switchboard.schedule.Scheduler;
@@ -31,6 +32,7 @@ public record Core(
     Triggers triggers,
     Subscriptions subscriptions,
     TriggerIntake triggerIntake,
+    RateLimiter rateLimiter,
     ConversationIntake conversations,
     Notifier notifier,
     Replies replies,

@@ -47,8 +47,14 @@ public final class Api {
     return add(HandlerType.DELETE, path, tag, summary, handler, statuses);
   }
 
+  /** Set on every request that reached one of our routes; error pages leave such answers alone. */
+  public static final String ROUTED = "switchboard.routed";
+
   private Api add(HandlerType method, String path, String tag, String summary, Handler handler, Integer[] statuses) {
-    config.routes.addHttpHandler(method, path, handler);
+    config.routes.addHttpHandler(method, path, ctx -> {
+      ctx.attribute(ROUTED, true);
+      handler.handle(ctx);
+    });
     routes.add(new Route(method, path, tag, summary, List.of(statuses), !tag.equals("Operations")));
     return this;
   }

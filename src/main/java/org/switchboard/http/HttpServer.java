@@ -12,6 +12,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.switchboard.Core;
 import org.switchboard.http.api.BotRoutes;
+import org.switchboard.http.dialect.chatbotkit.ChatBotKitRoutes;
+import org.switchboard.http.dialect.chathive.ChathiveRoutes;
 import org.switchboard.http.api.ConversationRoutes;
 import org.switchboard.http.api.EventRoutes;
 import org.switchboard.http.api.FeedRoutes;
@@ -41,6 +43,9 @@ public final class HttpServer implements AutoCloseable {
       config.http.maxRequestSize = core.config().maxBodyBytes();
       config.startup.showJavalinBanner = false;
       config.jsonMapper(new JavalinJackson(Json.MAPPER, true));
+      // Jetty caches header fields per connection and by default matches their values without regard to case,
+      // which hands a handler an earlier request's "Bearer x" for this request's "bearer x". Values matter here.
+      config.jetty.modifyHttpConfiguration(http -> http.setHeaderCacheCaseSensitive(true));
       config.jetty.modifyServer(server -> {
         server.setStopTimeout(4_000);
         server.setErrorHandler(HttpServer::jettyError);
@@ -55,6 +60,8 @@ public final class HttpServer implements AutoCloseable {
       feeds = new FeedRoutes(core, guard);
       feeds.register(api, config);
       new OperationRoutes(core).register(api);
+      new ChatBotKitRoutes(core).register(api);
+      new ChathiveRoutes(core).register(api);
       config.routes.exception(Problem.class, (e, ctx) -> Problems.write(ctx, e));
       config.routes.exception(GroupCommitter.StorageUnavailable.class, (e, ctx) ->
           Problems.write(ctx, new Problem(503, "Service unavailable", "storage is not available; retry shortly")));
@@ -63,7 +70,7 @@ public final class HttpServer implements AutoCloseable {
         Problems.write(ctx, new Problem(500, "Internal error", "the server failed to handle this request; it was logged"));
       });
       config.routes.error(HttpStatus.NOT_FOUND.getCode(), "*", ctx -> {
-        if (!String.valueOf(ctx.res().getContentType()).startsWith(Problems.CONTENT_TYPE)) {
+        if (ctx.attribute(Api.ROUTED) == null) {
           Problems.write(ctx, new Problem(404, "Not found", "no route " + ctx.method() + " " + Requests.abbreviate(ctx.path())));
         }
       });

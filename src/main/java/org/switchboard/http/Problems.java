@@ -30,6 +30,8 @@ public final class Problems {
   }
 
   public static void write(Context ctx, Problem p) {
+    Object retryAfter = p.extensions().get("retryAfter");
+    if (retryAfter != null) ctx.header("Retry-After", String.valueOf(retryAfter));
     ctx.status(p.status()).contentType(CONTENT_TYPE).result(Json.write(body(p)));
   }
 

@@ -82,6 +82,12 @@ public final class TriggerIntake {
   }
 
 
+  /** A trigger by its key (case-insensitive) in a project; 404 when unknown or paused. */
+  public Trigger activeTriggerByKey(String projectId, String key) {
+    return db.read(h -> TriggerStore.findByKey(h, projectId, key)).filter(Trigger::active)
+        .orElseThrow(() -> Problem.notFound("trigger '" + key + "'"));
+  }
+
   /** 401 without a valid credential, 403 for a key without project.trigger on this project. */
   public void authorize(Trigger trigger, String token, CredentialRule rule) {
     if (!trigger.authenticate() && rule != CredentialRule.KEY_ONLY) return;

@@ -31,7 +31,8 @@ public final class Http {
     public String toString() { return status + " " + raw.body(); }
   }
 
-  private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
+      .version(HttpClient.Version.HTTP_1_1).build();
   private final String base;
   private final String token;
 
