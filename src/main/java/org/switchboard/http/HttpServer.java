@@ -12,6 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.switchboard.Core;
 import org.switchboard.http.api.BotRoutes;
+import org.switchboard.http.dialect.chataibot.ChatAiBotRoutes;
 import org.switchboard.http.dialect.chatbotkit.ChatBotKitRoutes;
 import org.switchboard.http.dialect.chathive.ChathiveRoutes;
 import org.switchboard.http.api.ConversationRoutes;
@@ -62,6 +63,7 @@ public final class HttpServer implements AutoCloseable {
       new OperationRoutes(core).register(api);
       new ChatBotKitRoutes(core).register(api);
       new ChathiveRoutes(core).register(api);
+      new ChatAiBotRoutes(core).register(api);
       config.routes.exception(Problem.class, (e, ctx) -> Problems.write(ctx, e));
       config.routes.exception(GroupCommitter.StorageUnavailable.class, (e, ctx) ->
           Problems.write(ctx, new Problem(503, "Service unavailable", "storage is not available; retry shortly")));
