@@ -18,6 +18,7 @@ import org.switchboard.http.dialect.chathive.ChathiveRoutes;
 import org.switchboard.http.api.ConversationRoutes;
 import org.switchboard.http.api.EventRoutes;
 import org.switchboard.http.api.FeedRoutes;
+import org.switchboard.http.api.LiveStreams;
 import org.switchboard.http.api.SubscriptionRoutes;
 import org.switchboard.http.api.MessageStream;
 import org.switchboard.http.api.OperationRoutes;
@@ -31,13 +32,12 @@ import org.switchboard.store.GroupCommitter;
 public final class HttpServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(HttpServer.class);
   private final Javalin app;
-  private final MessageStream stream;
+  private final LiveStreams streams = new LiveStreams();
   private Api api;
-  private FeedRoutes feeds;
 
   public HttpServer(Core core) {
     Guard guard = new Guard(core.access(), core.projects());
-    this.stream = new MessageStream(core.db(), core.notifier());
+    MessageStream stream = new MessageStream(core.db(), core.notifier(), streams);
     this.app = Javalin.create(config -> {
       config.concurrency.useVirtualThreads = true;
       config.http.compressionStrategy = CompressionStrategy.NONE;
@@ -58,8 +58,7 @@ public final class HttpServer implements AutoCloseable {
       new EventRoutes(core, guard).register(api);
       new ConversationRoutes(core, guard, stream).register(api);
       new SubscriptionRoutes(core, guard).register(api);
-      feeds = new FeedRoutes(core, guard);
-      feeds.register(api, config);
+      new FeedRoutes(core, guard, streams).register(api, config);
       new OperationRoutes(core).register(api);
       new ChatBotKitRoutes(core).register(api);
       new ChathiveRoutes(core).register(api);
@@ -108,8 +107,7 @@ public final class HttpServer implements AutoCloseable {
   public List<Api.Route> routes() { return api.routes(); }
 
   public void stop() {
-    stream.closeAll();
-    feeds.closeAll();
+    streams.closeAll();
     app.stop();
   }
 

@@ -141,6 +141,17 @@ public final class Requests {
     return clean.length() > 64 ? clean.substring(0, 64) + "..." : clean;
   }
 
+  /** The contact a trigger call names in its query: {@code contact.name|email|phone} or {@code contact_name|...}. */
+  public static org.switchboard.intake.ContactInput contactFromQuery(Context ctx) {
+    return new org.switchboard.intake.ContactInput(contactField(ctx, "name"), contactField(ctx, "email"),
+        contactField(ctx, "phone"), null);
+  }
+
+  private static String contactField(Context ctx, String field) {
+    String dotted = ctx.queryParam("contact." + field);
+    return dotted != null ? dotted : ctx.queryParam("contact_" + field);
+  }
+
   /** Lower-cased header names to their first value. */
   public static Map<String, String> headers(Context ctx) {
     Map<String, String> out = new LinkedHashMap<>();

@@ -4,11 +4,8 @@ import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.websocket.WsContext;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.switchboard.Core;
@@ -31,11 +28,12 @@ public final class FeedRoutes {
   private final Core core;
   private final Guard guard;
   private final FeedFollower follower;
-  private final Set<Thread> open = ConcurrentHashMap.newKeySet();
+  private final LiveStreams streams;
 
-  public FeedRoutes(Core core, Guard guard) {
+  public FeedRoutes(Core core, Guard guard, LiveStreams streams) {
     this.core = core;
     this.guard = guard;
+    this.streams = streams;
     this.follower = new FeedFollower(core.db(), core.notifier());
   }
 
@@ -54,29 +52,17 @@ public final class FeedRoutes {
     Predicate<Notification> filter = topics(ctx.queryParam("topics"));
     String lastEventId = ctx.header("Last-Event-ID");
     long after = start(projectId, lastEventId != null ? lastEventId : ctx.queryParam("after"));
-    ctx.res().setStatus(200);
-    ctx.res().setContentType("text/event-stream;charset=utf-8");
-    ctx.res().setHeader("Cache-Control", "no-cache");
-    open.add(Thread.currentThread());
-    try {
-      OutputStream out = ctx.res().getOutputStream();
-      write(out, ": connected\n\n");
-      follower.follow(projectId, after, filter, new FeedFollower.Sink() {
-        @Override
-        public void send(Notification n) throws IOException {
-          write(out, "id: " + n.seq() + "\nevent: " + n.topic() + "\ndata: " + Json.write(n.envelope()) + "\n\n");
-        }
+    streams.serveSse(ctx, sse -> follower.follow(projectId, after, filter, new FeedFollower.Sink() {
+      @Override
+      public void send(Notification n) throws IOException {
+        sse.event(n.seq(), n.topic(), Json.write(n.envelope()));
+      }
 
-        @Override
-        public void idle() throws IOException {
-          write(out, ": keep-alive\n\n");
-        }
-      });
-    } catch (IOException clientGone) {
-      // the client went away
-    } finally {
-      open.remove(Thread.currentThread());
-    }
+      @Override
+      public void idle() throws IOException {
+        sse.comment("keep-alive");
+      }
+    }));
   }
 
   private void connect(WsContext ws) {
@@ -101,7 +87,7 @@ public final class FeedRoutes {
     }
     Predicate<Notification> filter = topics(ws.queryParam("topics"));
     ws.enableAutomaticPings(15, java.util.concurrent.TimeUnit.SECONDS);
-    Thread follower = Thread.ofVirtual().name("ws-feed").start(() -> {
+    Thread follower = streams.startTracked("ws-feed", () -> {
       try {
         this.follower.follow(projectId, after, filter, new FeedFollower.Sink() {
           @Override
@@ -116,11 +102,8 @@ public final class FeedRoutes {
         });
       } catch (IOException | RuntimeException closed) {
         // the socket closed
-      } finally {
-        open.remove(Thread.currentThread());
       }
     });
-    open.add(follower);
     ws.attribute("follower", follower);
   }
 
@@ -140,11 +123,4 @@ public final class FeedRoutes {
     return n -> wanted.contains(n.topic()) || wanted.stream().anyMatch(t -> t.endsWith(".*") && n.topic().startsWith(t.substring(0, t.length() - 1)));
   }
 
-  private static void write(OutputStream out, String text) throws IOException {
-    out.write(text.getBytes(StandardCharsets.UTF_8));
-    out.flush();
-  }
-
-  /** Ends every open stream (shutdown). */
-  public void closeAll() { open.forEach(Thread::interrupt); }
 }

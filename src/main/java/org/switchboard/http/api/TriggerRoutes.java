@@ -11,7 +11,6 @@ import org.switchboard.http.Api;
 import org.switchboard.http.Guard;
 import org.switchboard.http.Requests;
 import org.switchboard.model.Views;
-import org.switchboard.intake.ContactInput;
 import org.switchboard.intake.TriggerIntake;
 import org.switchboard.model.Event;
 import org.switchboard.model.Json;
@@ -101,7 +100,7 @@ public final class TriggerRoutes {
     Trigger trigger = intake.activeTrigger(id);
     intake.authorize(trigger, Requests.token(ctx), TriggerIntake.CredentialRule.SECRET_OR_KEY);
     var payload = Requests.payload(ctx, core.config().maxBodyBytes());
-    var contact = new ContactInput(query(ctx, "name"), query(ctx, "email"), query(ctx, "phone"), null);
+    var contact = Requests.contactFromQuery(ctx);
     String idempotencyKey = ctx.header("Idempotency-Key");
     if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 255)) {
       throw Problem.badRequest("Idempotency-Key must be 1 to 255 characters");
@@ -113,11 +112,6 @@ public final class TriggerRoutes {
     var outcome = intake.invoke(trigger, new TriggerIntake.Invocation(payload, Requests.headers(ctx),
         Requests.query(ctx), session, contact, idempotencyKey, "native", Json.object()));
     answer(ctx, core.replies(), outcome.trigger(), outcome.event());
-  }
-
-  private static String query(Context ctx, String field) {
-    String dotted = ctx.queryParam("contact." + field);
-    return dotted != null ? dotted : ctx.queryParam("contact_" + field);
   }
 
   /** The native answer for a stored event: 202, 200 or 408 as the trigger waits, 400/409 for drops. */

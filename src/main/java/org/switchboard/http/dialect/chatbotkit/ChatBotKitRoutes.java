@@ -36,7 +36,7 @@ public final class ChatBotKitRoutes {
     Trigger trigger = core.triggerIntake().activeTrigger(ctx.pathParam("triggerId"));
     core.triggerIntake().authorize(trigger, bearer(ctx), TriggerIntake.CredentialRule.SECRET_ONLY);
     var payload = ctx.method().name().equals("GET") ? Json.object() : Requests.payload(ctx, core.config().maxBodyBytes());
-    ContactInput contact = new ContactInput(query(ctx, "name"), query(ctx, "email"), query(ctx, "phone"), null);
+    ContactInput contact = Requests.contactFromQuery(ctx);
     var outcome = core.triggerIntake().invoke(trigger, new TriggerIntake.Invocation(payload, Requests.headers(ctx),
         Requests.query(ctx), ctx.queryParam("session"), contact, ctx.header("Idempotency-Key"), "chatbotkit", Json.object()));
     Event e = outcome.event();
@@ -49,11 +49,6 @@ public final class ChatBotKitRoutes {
   private static String bearer(Context ctx) {
     String auth = ctx.header("Authorization");
     return auth != null && auth.startsWith("Bearer ") ? auth.substring(7) : null;
-  }
-
-  private static String query(Context ctx, String field) {
-    String dotted = ctx.queryParam("contact." + field);
-    return dotted != null ? dotted : ctx.queryParam("contact_" + field);
   }
 
   /** Renders any failure in ChatBotKit's error shape. */
