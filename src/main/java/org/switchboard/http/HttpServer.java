@@ -13,6 +13,7 @@ import org.slf4j.LoggerFactory;
 import org.switchboard.Core;
 import org.switchboard.http.api.BotRoutes;
 import org.switchboard.http.dialect.chataibot.ChatAiBotRoutes;
+import org.switchboard.http.dialect.chatbotkit.ChatBotKitManagementRoutes;
 import org.switchboard.http.dialect.chatbotkit.ChatBotKitRoutes;
 import org.switchboard.http.dialect.chathive.ChathiveRoutes;
 import org.switchboard.http.api.ConversationRoutes;
@@ -61,6 +62,7 @@ public final class HttpServer implements AutoCloseable {
       new FeedRoutes(core, guard, streams).register(api, config);
       new OperationRoutes(core).register(api);
       new ChatBotKitRoutes(core).register(api);
+      new ChatBotKitManagementRoutes(core, guard).register(api);
       new ChathiveRoutes(core).register(api);
       new ChatAiBotRoutes(core).register(api);
       config.routes.exception(Problem.class, (e, ctx) -> Problems.write(ctx, e));

@@ -109,16 +109,19 @@ public final class Requests {
     return key == null || key.isBlank() ? null : key.trim();
   }
 
-  public static int limit(Context ctx) {
-    String value = ctx.queryParam("limit");
+  public static int limit(Context ctx) { return pageSize(ctx, "limit"); }
+
+  /** A page size query parameter, 1 to {@link Page#MAX_LIMIT}, by default {@link Page#DEFAULT_LIMIT}. */
+  public static int pageSize(Context ctx, String name) {
+    String value = ctx.queryParam(name);
     if (value == null) return Page.DEFAULT_LIMIT;
     try {
-      int limit = Integer.parseInt(value);
-      if (limit >= 1 && limit <= Page.MAX_LIMIT) return limit;
+      int size = Integer.parseInt(value);
+      if (size >= 1 && size <= Page.MAX_LIMIT) return size;
     } catch (NumberFormatException ignored) {
       // reported below
     }
-    throw Problem.badRequest("limit must be a whole number from 1 to " + Page.MAX_LIMIT);
+    throw Problem.badRequest(name + " must be a whole number from 1 to " + Page.MAX_LIMIT);
   }
 
   /** A cursor is the last id of the previous page. */

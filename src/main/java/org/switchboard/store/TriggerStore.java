@@ -90,6 +90,14 @@ public final class TriggerStore {
         .bind("p", projectId).bind("before", before).bind("limit", limit).map(TRIGGER).list();
   }
 
+  /** A page after {@code cursor} in either order of creation (ChatBotKit's list). */
+  public static List<Trigger> list(Handle h, String projectId, String cursor, boolean ascending, int limit) {
+    if (!ascending) return list(h, projectId, cursor, limit);
+    return h.createQuery("SELECT * FROM triggers WHERE project_id = :p AND (:after IS NULL OR id > :after) "
+            + "ORDER BY id LIMIT :limit")
+        .bind("p", projectId).bind("after", cursor).bind("limit", limit).map(TRIGGER).list();
+  }
+
   /** Active scheduled triggers whose next slot is due, locked so that one node fires them. */
   public static List<Trigger> dueSchedules(Handle h, Database.Dialect dialect, long now, int limit) {
     return h.createQuery("SELECT * FROM triggers t WHERE t.status = 'active' AND t.schedule IS NOT NULL "
