@@ -20,6 +20,7 @@ import org.slf4j.LoggerFactory;
 import org.switchboard.auth.Access;
 import org.switchboard.auth.Secrets;
 import org.switchboard.catalog.Bots;
+import org.switchboard.catalog.Channels;
 import org.switchboard.catalog.Projects;
 import org.switchboard.catalog.Triggers;
 import org.switchboard.catalog.Subscriptions;
@@ -29,6 +30,9 @@ import org.switchboard.store.OutboxStore;
 import org.switchboard.delivery.Outbox;
 import org.switchboard.delivery.Replies;
 import org.switchboard.http.HttpServer;
+import org.switchboard.intake.ChannelIntake;
+import org.switchboard.intake.ContactConversations;
+import org.switchboard.intake.IntakeWiring;
 import org.switchboard.intake.ConversationIntake;
 import org.switchboard.intake.RateLimiter;
 import org.switchboard.intake.TriggerIntake;
@@ -101,9 +105,12 @@ public final class App implements AutoCloseable {
         DELIVERY_CONCURRENCY, options.deliverySchedule());
     TriggerIntake triggerIntake = new TriggerIntake(db, committer, access, secrets, clock, worker::wake, outbox, notifier);
     Scheduler scheduler = new Scheduler(db, committer, triggerIntake, clock);
+    IntakeWiring intake = new IntakeWiring(db, committer, clock, worker::wake, outbox, notifier);
+    ConversationIntake conversationIntake = new ConversationIntake(intake);
     Core core = new Core(config, clock, db, committer, secrets, access, new Projects(db, clock), new Bots(db, clock),
-        new Triggers(db, clock, secrets), subscriptions, triggerIntake, new RateLimiter(db, clock),
-        new ConversationIntake(db, committer, clock, worker::wake, outbox, notifier), notifier, new Replies(db, notifier), worker,
+        new Triggers(db, clock, secrets), subscriptions, new Channels(db, clock, subscriptions, safeHttp), triggerIntake,
+        new RateLimiter(db, clock), conversationIntake, new ChannelIntake(intake),
+        new ContactConversations(intake, conversationIntake), notifier, new Replies(db, notifier), worker,
         dispatcher, scheduler, metrics);
     Gauge.builder("switchboard_queue_depth", () -> db.read(QueueStore::depth)).register(metrics);
     Gauge.builder("switchboard_events_in_flight", worker::inFlight).register(metrics);

@@ -5,12 +5,15 @@ import java.time.Clock;
 import org.switchboard.auth.Access;
 import org.switchboard.auth.Secrets;
 import org.switchboard.catalog.Bots;
+import org.switchboard.catalog.Channels;
 import org.switchboard.catalog.Projects;
 import org.switchboard.catalog.Subscriptions;
 import org.switchboard.delivery.Dispatcher;
 import org.switchboard.catalog.Triggers;
 import org.switchboard.delivery.Notifier;
 import org.switchboard.delivery.Replies;
+import org.switchboard.intake.ChannelIntake;
+import org.switchboard.intake.ContactConversations;
 import org.switchboard.intake.ConversationIntake;
 import org.switchboard.intake.RateLimiter;
 import org.switchboard.intake.TriggerIntake;
@@ -31,9 +34,12 @@ public record Core(
     Bots bots,
     Triggers triggers,
     Subscriptions subscriptions,
+    Channels channels,
     TriggerIntake triggerIntake,
     RateLimiter rateLimiter,
     ConversationIntake conversations,
+    ChannelIntake channelIntake,
+    ContactConversations contactConversations,
     Notifier notifier,
     Replies replies,
     Worker worker,

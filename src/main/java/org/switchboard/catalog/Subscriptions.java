@@ -37,11 +37,7 @@ public final class Subscriptions {
   }
 
   public Subscription create(String projectId, JsonNode body) {
-    long now = clock.millis();
-    Subscription blank = new Subscription(Ids.subscription(), projectId, List.of(), "", "POST", null, null,
-        Json.object(), Json.object(), null, false, Subscription.ACTIVE, null, secrets.encrypt(Signer.newSecret()), null,
-        null, null, Json.object(), now, now);
-    Subscription s = apply(blank, body, true);
+    Subscription s = build(projectId, null, body);
     db.write(h -> {
       SubscriptionStore.insert(h, s);
       return null;
@@ -49,12 +45,27 @@ public final class Subscriptions {
     return s;
   }
 
+  /**
+   * A validated new subscription, not yet stored; with {@code channelId} it takes only that channel's conversations
+   * (the caller stores it with its channel).
+   */
+  public Subscription build(String projectId, String channelId, JsonNode body) {
+    long now = clock.millis();
+    Subscription blank = new Subscription(Ids.subscription(), projectId, List.of(), "", "POST", null, null, channelId,
+        Json.object(), Json.object(), null, false, Subscription.ACTIVE, null, secrets.encrypt(Signer.newSecret()), null,
+        null, null, Json.object(), now, now);
+    return apply(blank, body, true);
+  }
+
+  /** A validated change, not yet stored. */
+  public Subscription changed(Subscription s, JsonNode body) { return apply(s, body, false); }
+
   public Subscription get(String id) {
     return db.read(h -> SubscriptionStore.find(h, id)).orElseThrow(() -> Problem.notFound("subscription " + id));
   }
 
   public Subscription update(String id, JsonNode body) {
-    Subscription changed = apply(get(id), body, false);
+    Subscription changed = changed(get(id), body);
     db.write(h -> {
       SubscriptionStore.update(h, changed);
       return null;
@@ -72,7 +83,7 @@ public final class Subscriptions {
     String secret = Signer.newSecret();
     long now = clock.millis();
     Subscription rotated = new Subscription(s.id(), s.projectId(), s.topics(), s.url(), s.method(), s.botId(),
-        s.contactExternalId(), s.headers(), s.queryParams(), s.bodyTemplate(), s.ordered(), s.status(), s.disabledReason(),
+        s.contactExternalId(), s.channelId(), s.headers(), s.queryParams(), s.bodyTemplate(), s.ordered(), s.status(), s.disabledReason(),
         secrets.encrypt(secret), s.secretSealed(), now + ROTATION_OVERLAP_MS, s.failingSince(), s.meta(), s.createdAt(), now);
     db.write(h -> {
       SubscriptionStore.update(h, rotated);
@@ -137,11 +148,7 @@ public final class Subscriptions {
     String contact = f.has("contactExternalId") ? f.text("contactExternalId", false, 200) : s.contactExternalId();
     JsonNode headers = f.has("headers") ? stringMap(f, "headers", true) : s.headers();
     JsonNode query = f.has("queryParams") ? stringMap(f, "queryParams", false) : s.queryParams();
-    String template = s.bodyTemplate();
-    if (f.has("bodyTemplate")) {
-      template = f.text("bodyTemplate", false, 100_000);
-      if (template != null && Templates.check(template) != null) f.error("bodyTemplate", Templates.check(template));
-    }
+    JsonNode template = f.has("bodyTemplate") ? bodyTemplate(f) : s.bodyTemplate();
     Boolean ordered = f.bool("ordered");
     String status = s.status();
     String reason = s.disabledReason();
@@ -153,10 +160,21 @@ public final class Subscriptions {
     JsonNode meta = f.has("meta") ? f.object("meta") : s.meta();
     f.check();
     return new Subscription(s.id(), s.projectId(), topics, url != null ? url : s.url(),
-        method != null ? method.toUpperCase() : s.method(), botId, contact, headers, query, template,
+        method != null ? method.toUpperCase() : s.method(), botId, contact, s.channelId(), headers, query, template,
         ordered != null ? ordered : s.ordered(), status, reason, s.secretSealed(), s.previousSecretSealed(),
         s.previousSecretUntil(), Subscription.ACTIVE.equals(status) ? null : s.failingSince(),
         meta == null ? Json.object() : meta, s.createdAt(), clock.millis());
+  }
+
+  /** A text template, or a JSON template: an object or array whose strings are templates. */
+  private static JsonNode bodyTemplate(Fields f) {
+    JsonNode raw = f.raw("bodyTemplate");
+    if (raw == null || raw.isNull()) return null;
+    if (!raw.isTextual() && !raw.isContainerNode()) return f.error("bodyTemplate", "must be a string, an object or an array");
+    if (Json.write(raw).length() > 100_000) return f.error("bodyTemplate", "must be at most 100000 characters");
+    String problem = Templates.checkAll(raw);
+    if (problem != null) f.error("bodyTemplate", problem);
+    return raw;
   }
 
   private static JsonNode stringMap(Fields f, String name, boolean headers) {

@@ -1,5 +1,6 @@
 package org.switchboard.delivery;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -209,7 +210,10 @@ public final class Dispatcher implements AutoCloseable {
     ObjectNode context = Json.object();
     context.set("event", envelope);
     for (String part : List.of("message", "conversation", "contact", "bot")) context.set(part, n.data().get(part));
-    return Templates.render(s.bodyTemplate(), context).getBytes(StandardCharsets.UTF_8);
+    JsonNode template = s.bodyTemplate();
+    String body = template.isTextual() ? Templates.render(template.asText(), context)
+        : Json.write(Templates.renderJson(template, context));
+    return body.getBytes(StandardCharsets.UTF_8);
   }
 
   static URI url(Subscription s) {

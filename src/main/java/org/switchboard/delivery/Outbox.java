@@ -98,12 +98,11 @@ public final class Outbox {
     String conversationId = p == null ? null : p.conversation().id();
     String botId = p == null ? null : p.conversation().botId();
     String externalId = p == null ? null : p.contactExternalId();
+    String channelId = p == null ? null : p.conversation().channelId();
     Notification n = OutboxStore.append(h, Ids.next("ntf_"), projectId, topic, conversationId, botId, externalId,
         Json.write(data), now);
     for (Subscription s : SubscriptionStore.active(h, projectId)) {
-      if (!s.wants(topic)) continue;
-      if (s.botId() != null && !s.botId().equals(botId)) continue;
-      if (s.contactExternalId() != null && !s.contactExternalId().equals(externalId)) continue;
+      if (!s.wants(topic, botId, externalId, channelId)) continue;
       OutboxStore.insertDelivery(h, Ids.delivery(), s.id(), n, s.ordered(), now);
     }
     return n;

@@ -12,7 +12,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.switchboard.Core;
 import org.switchboard.http.api.BotRoutes;
+import org.switchboard.http.api.ChannelRoutes;
 import org.switchboard.http.dialect.chataibot.ChatAiBotRoutes;
+import org.switchboard.http.dialect.aei.AeiRoutes;
+import org.switchboard.http.dialect.botpress.BotpressRoutes;
 import org.switchboard.http.dialect.chatbotkit.ChatBotKitManagementRoutes;
 import org.switchboard.http.dialect.chatbotkit.ChatBotKitRoutes;
 import org.switchboard.http.dialect.chathive.ChathiveRoutes;
@@ -59,12 +62,15 @@ public final class HttpServer implements AutoCloseable {
       new EventRoutes(core, guard).register(api);
       new ConversationRoutes(core, guard, stream).register(api);
       new SubscriptionRoutes(core, guard).register(api);
+      new ChannelRoutes(core, guard).register(api);
       new FeedRoutes(core, guard, streams).register(api, config);
       new OperationRoutes(core).register(api);
       new ChatBotKitRoutes(core).register(api);
       new ChatBotKitManagementRoutes(core, guard).register(api);
       new ChathiveRoutes(core).register(api);
       new ChatAiBotRoutes(core).register(api);
+      new BotpressRoutes(core, guard).register(api);
+      new AeiRoutes(core, streams).register(api, config);
       config.routes.exception(Problem.class, (e, ctx) -> Problems.write(ctx, e));
       config.routes.exception(GroupCommitter.StorageUnavailable.class, (e, ctx) ->
           Problems.write(ctx, new Problem(503, "Service unavailable", "storage is not available; retry shortly")));

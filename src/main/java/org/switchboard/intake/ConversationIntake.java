@@ -29,15 +29,15 @@ public final class ConversationIntake {
   private final Outbox outbox;
   private final Notifier notifier;
 
-  public ConversationIntake(Database db, GroupCommitter committer, Clock clock, Runnable wakeWorkers, Outbox outbox,
-                            Notifier notifier) {
-    this.outbox = outbox;
-    this.notifier = notifier;
-    this.db = db;
-    this.committer = committer;
-    this.clock = clock;
-    this.wakeWorkers = wakeWorkers;
+  public ConversationIntake(IntakeWiring w) {
+    this.db = w.db();
+    this.committer = w.committer();
+    this.clock = w.clock();
+    this.wakeWorkers = w.wakeWorkers();
+    this.outbox = w.outbox();
+    this.notifier = w.notifier();
   }
+
 
   public Conversation start(String projectId, String botId, ContactInput contact, ObjectNode variables, String channelId) {
     Bot bot = db.read(h -> BotStore.find(h, botId)).filter(b -> b.projectId().equals(projectId))
@@ -47,7 +47,7 @@ public final class ConversationIntake {
     Conversation started = committer.submit(h -> {
       String contactId = Contacts.resolve(h, projectId, contact, now);
       Conversation c = new Conversation(Ids.conversation(), projectId, botId, bot.publishedVersion(), contactId, null,
-          channelId, Conversation.ACTIVE, variables == null ? Json.object() : variables, Json.object(), now, now);
+          channelId, null, Conversation.ACTIVE, variables == null ? Json.object() : variables, Json.object(), now, now);
       ConversationStore.insert(h, c);
       outbox.conversationStarted(h, Outbox.Parties.load(h, c), now);
       return c;
@@ -67,24 +67,29 @@ public final class ConversationIntake {
    */
   public Posted postMessage(String conversationId, String type, ObjectNode payload, String source, ObjectNode context) {
     long now = clock.millis();
-    String eventId = Ids.event();
-    String messageId = Ids.message();
     Posted posted = committer.submit(h -> {
       Conversation c = ConversationStore.findForUpdate(h, conversationId, db.dialect())
           .orElseThrow(() -> Problem.notFound("conversation " + conversationId));
       if (Conversation.ENDED.equals(c.status())) throw Problem.conflict("conversation " + conversationId + " has ended");
-      Message message = ConversationStore.appendMessage(h, messageId, conversationId, Message.USER, type,
-          Json.write(payload), eventId, now);
-      ObjectNode eventContext = context == null ? Json.object() : context.deepCopy();
-      eventContext.put("messageId", messageId);
-      Event event = new Event(eventId, c.projectId(), null, c.channelId(), conversationId, source, "message",
-          Event.ACCEPTED, Json.object().put("type", type).<ObjectNode>set("payload", payload), eventContext, now,
-          null, null, 0, null, null, null);
-      Queue.accept(h, event, now);
-      return new Posted(message, event);
+      return append(h, c, Ids.event(), type, payload, source, context, now);
     });
     wakeWorkers.run();
     return posted;
+  }
+
+  /** Stores a user message of an open conversation and queues the event that answers it (caller's transaction). */
+  static Posted append(org.jdbi.v3.core.Handle h, Conversation c, String eventId, String type, ObjectNode payload,
+                       String source, ObjectNode context, long now) {
+    String messageId = Ids.message();
+    Message message = ConversationStore.appendMessage(h, messageId, c.id(), Message.USER, type, Json.write(payload),
+        eventId, now);
+    ObjectNode eventContext = context == null ? Json.object() : context.deepCopy();
+    eventContext.put("messageId", messageId);
+    Event event = new Event(eventId, c.projectId(), null, c.channelId(), c.id(), source, "message", Event.ACCEPTED,
+        Json.object().put("type", type).<ObjectNode>set("payload", payload), eventContext, now, null, null, 0, null,
+        null, null);
+    Queue.accept(h, event, now);
+    return new Posted(message, event);
   }
 
   /** Queues the event of a fired timer in its conversation (inside the caller's transaction). */
@@ -178,7 +183,7 @@ public final class ConversationIntake {
     if (bot.publishedVersion() == null) throw Problem.conflict("bot " + botId + " has no published version");
     Conversation c = new Conversation(Ids.conversation(), original.projectId(), botId, bot.publishedVersion(),
         previous == null ? null : previous.contactId(), original.triggerId(), original.channelId(),
-        Conversation.ACTIVE, Json.object(), Json.object(), now, now);
+        previous == null ? null : previous.externalId(), Conversation.ACTIVE, Json.object(), Json.object(), now, now);
     ConversationStore.insert(h, c);
     outbox.conversationStarted(h, Outbox.Parties.load(h, c), now);
     return c;

@@ -48,7 +48,7 @@ final class Sessions {
   private static Conversation start(Handle h, Outbox outbox, Trigger trigger, String contactId, int botVersion, long now,
                                     String id) {
     Conversation c = new Conversation(id, trigger.projectId(), trigger.botId(), botVersion, contactId,
-        trigger.id(), null, Conversation.ACTIVE, Json.object(), Json.object(), now, now);
+        trigger.id(), null, null, Conversation.ACTIVE, Json.object(), Json.object(), now, now);
     ConversationStore.insert(h, c);
     outbox.conversationStarted(h, Outbox.Parties.load(h, c), now);
     return c;

@@ -75,7 +75,7 @@ public final class Views {
   public static ObjectNode conversation(Conversation c) {
     ObjectNode node = Json.object().put("id", c.id()).put("projectId", c.projectId()).put("botId", c.botId())
         .put("botVersion", c.botVersion()).put("contactId", c.contactId()).put("triggerId", c.triggerId())
-        .put("channelId", c.channelId()).put("status", c.status());
+        .put("channelId", c.channelId()).put("externalId", c.externalId()).put("status", c.status());
     node.set("variables", c.variables());
     return node.put("createdAt", Times.iso(c.createdAt())).put("lastActivityAt", Times.iso(c.lastActivityAt()));
   }
@@ -98,10 +98,11 @@ public final class Views {
     ObjectNode node = Json.object().put("id", s.id()).put("projectId", s.projectId());
     s.topics().forEach(node.putArray("topics")::add);
     node.put("url", s.url()).put("method", s.method()).put("botId", s.botId())
-        .put("contactExternalId", s.contactExternalId());
+        .put("contactExternalId", s.contactExternalId()).put("channelId", s.channelId());
     node.set("headers", s.headers());
     node.set("queryParams", s.queryParams());
-    node.put("bodyTemplate", s.bodyTemplate()).put("ordered", s.ordered()).put("status", s.status())
+    node.set("bodyTemplate", s.bodyTemplate());
+    node.put("ordered", s.ordered()).put("status", s.status())
         .put("disabledReason", s.disabledReason()).put("failingSince", Times.iso(s.failingSince()));
     node.set("meta", s.meta());
     if (secret != null) node.put("secret", secret);

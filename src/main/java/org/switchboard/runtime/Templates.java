@@ -41,17 +41,44 @@ public final class Templates {
     return out.toString();
   }
 
+  /** {@link #check} for every string inside a JSON value; null when all are valid. */
+  public static String checkAll(JsonNode value) {
+    if (value.isTextual()) return check(value.asText());
+    for (JsonNode child : value) {
+      String problem = checkAll(child);
+      if (problem != null) return problem;
+    }
+    return null;
+  }
+
+  /**
+   * Renders a JSON template: a string that is exactly one placeholder becomes the value itself, with its JSON
+   * type (null when missing); other strings render as text. So values are never spliced into JSON text.
+   */
+  public static JsonNode renderJson(JsonNode value, JsonNode context) {
+    return mapStrings(value, text -> {
+      Matcher whole = PLACEHOLDER.matcher(text);
+      if (!whole.matches()) return Json.tree(render(text, context));
+      JsonNode resolved = resolve(context, whole.group(1));
+      return resolved == null ? Json.MAPPER.nullNode() : resolved;
+    });
+  }
+
   /** Renders every string inside a JSON value. */
   public static JsonNode renderAll(JsonNode value, JsonNode context) {
-    if (value.isTextual()) return Json.tree(render(value.asText(), context));
+    return mapStrings(value, text -> Json.tree(render(text, context)));
+  }
+
+  private static JsonNode mapStrings(JsonNode value, java.util.function.Function<String, JsonNode> string) {
+    if (value.isTextual()) return string.apply(value.asText());
     if (value.isObject()) {
       var out = Json.object();
-      value.fields().forEachRemaining(e -> out.set(e.getKey(), renderAll(e.getValue(), context)));
+      value.fields().forEachRemaining(e -> out.set(e.getKey(), mapStrings(e.getValue(), string)));
       return out;
     }
     if (value.isArray()) {
       var out = Json.MAPPER.createArrayNode();
-      value.forEach(item -> out.add(renderAll(item, context)));
+      value.forEach(item -> out.add(mapStrings(item, string)));
       return out;
     }
     return value;

@@ -12,7 +12,7 @@ import org.switchboard.model.Message;
 public final class ConversationStore {
   private static final RowMapper<Conversation> CONVERSATION = (rs, ctx) -> new Conversation(rs.getString("id"),
       rs.getString("project_id"), rs.getString("bot_id"), rs.getInt("bot_version"), rs.getString("contact_id"),
-      rs.getString("trigger_id"), rs.getString("channel_id"), rs.getString("status"),
+      rs.getString("trigger_id"), rs.getString("channel_id"), rs.getString("external_id"), rs.getString("status"),
       Json.read(rs.getString("variables")), Json.read(rs.getString("state")), rs.getLong("created_at"),
       rs.getLong("last_activity_at"));
   private static final RowMapper<Message> MESSAGE = (rs, ctx) -> new Message(rs.getString("id"),
@@ -23,12 +23,12 @@ public final class ConversationStore {
 
   public static void insert(Handle h, Conversation c) {
     h.createUpdate("INSERT INTO conversations (id, project_id, bot_id, bot_version, contact_id, trigger_id, channel_id, "
-            + "status, variables, state, event_seq, message_seq, created_at, last_activity_at) VALUES (:id, :projectId, "
-            + ":botId, :botVersion, :contactId, :triggerId, :channelId, :status, :variables, :state, 0, 0, :createdAt, "
+            + "external_id, status, variables, state, event_seq, message_seq, created_at, last_activity_at) VALUES (:id, "
+            + ":projectId, :botId, :botVersion, :contactId, :triggerId, :channelId, :externalId, :status, :variables, :state, 0, 0, :createdAt, "
             + ":lastActivityAt)")
         .bind("id", c.id()).bind("projectId", c.projectId()).bind("botId", c.botId()).bind("botVersion", c.botVersion())
         .bind("contactId", c.contactId()).bind("triggerId", c.triggerId()).bind("channelId", c.channelId())
-        .bind("status", c.status()).bind("variables", Json.write(c.variables())).bind("state", Json.write(c.state()))
+        .bind("externalId", c.externalId()).bind("status", c.status()).bind("variables", Json.write(c.variables())).bind("state", Json.write(c.state()))
         .bind("createdAt", c.createdAt()).bind("lastActivityAt", c.lastActivityAt()).execute();
   }
 
@@ -48,6 +48,27 @@ public final class ConversationStore {
   public static Optional<Conversation> findForUpdate(Handle h, String id, Database.Dialect dialect) {
     return h.createQuery("SELECT * FROM conversations WHERE id = :id" + dialect.forUpdate())
         .bind("id", id).map(CONVERSATION).findOne();
+  }
+
+  /** The contact's most recently active open conversation with the bot. */
+  public static Optional<Conversation> openWith(Handle h, String contactId, String botId) {
+    return h.createQuery("SELECT * FROM conversations WHERE contact_id = :c AND bot_id = :b AND status <> 'ended' "
+            + "ORDER BY last_activity_at DESC, id DESC LIMIT 1")
+        .bind("c", contactId).bind("b", botId).map(CONVERSATION).findOne();
+  }
+
+  /** The bots a contact has talked to, most recent first. */
+  public static List<String> botsOf(Handle h, String contactId) {
+    return h.createQuery("SELECT bot_id FROM conversations WHERE contact_id = :c GROUP BY bot_id "
+            + "ORDER BY MAX(last_activity_at) DESC")
+        .bind("c", contactId).mapTo(String.class).list();
+  }
+
+  /** Open conversations of a bot, of one contact or of all when {@code contactId} is null. */
+  public static List<String> openOfBot(Handle h, String botId, String contactId) {
+    return h.createQuery("SELECT id FROM conversations WHERE bot_id = :b AND status <> 'ended' "
+            + "AND (:c IS NULL OR contact_id = :c) ORDER BY id")
+        .bind("b", botId).bind("c", contactId).mapTo(String.class).list();
   }
 
   public static List<Conversation> list(Handle h, String projectId, String botId, String contactId, String status,

@@ -14,7 +14,8 @@ public final class SubscriptionStore {
   private static final RowMapper<Subscription> SUBSCRIPTION = (rs, ctx) -> new Subscription(rs.getString("id"),
       rs.getString("project_id"), Json.MAPPER.convertValue(Json.read(rs.getString("topics")), new TypeReference<List<String>>() {}),
       rs.getString("url"), rs.getString("method"), rs.getString("bot_id"), rs.getString("contact_external_id"),
-      Json.read(rs.getString("headers")), Json.read(rs.getString("query_params")), rs.getString("body_template"),
+      rs.getString("channel_id"), Json.read(rs.getString("headers")), Json.read(rs.getString("query_params")),
+      template(rs.getString("body_template"), Rows.flag(rs, "body_json")),
       Rows.flag(rs, "ordered"), rs.getString("status"), rs.getString("disabled_reason"), rs.getString("secret_enc"),
       rs.getString("previous_secret_enc"), Rows.nullableLong(rs, "previous_secret_until"),
       Rows.nullableLong(rs, "failing_since"), Json.read(rs.getString("meta")), rs.getLong("created_at"),
@@ -22,18 +23,23 @@ public final class SubscriptionStore {
 
   private SubscriptionStore() {}
 
+  private static com.fasterxml.jackson.databind.JsonNode template(String stored, boolean json) {
+    if (stored == null) return null;
+    return json ? Json.read(stored) : com.fasterxml.jackson.databind.node.TextNode.valueOf(stored);
+  }
+
   public static void insert(Handle h, Subscription s) {
-    h.createUpdate("INSERT INTO subscriptions (id, project_id, topics, url, method, bot_id, contact_external_id, headers, "
-            + "query_params, body_template, ordered, status, disabled_reason, secret_enc, previous_secret_enc, "
+    h.createUpdate("INSERT INTO subscriptions (id, project_id, topics, url, method, bot_id, contact_external_id, channel_id, "
+            + "headers, query_params, body_template, body_json, ordered, status, disabled_reason, secret_enc, previous_secret_enc, "
             + "previous_secret_until, failing_since, meta, created_at, updated_at) VALUES (:id, :projectId, :topics, :url, "
-            + ":method, :botId, :contact, :headers, :query, :template, :ordered, :status, :reason, :secret, :previous, "
+            + ":method, :botId, :contact, :channelId, :headers, :query, :template, :bodyJson, :ordered, :status, :reason, :secret, :previous, "
             + ":previousUntil, :failingSince, :meta, :createdAt, :updatedAt)")
         .bindMap(columns(s)).execute();
   }
 
   public static void update(Handle h, Subscription s) {
     h.createUpdate("UPDATE subscriptions SET topics = :topics, url = :url, method = :method, bot_id = :botId, "
-            + "contact_external_id = :contact, headers = :headers, query_params = :query, body_template = :template, "
+            + "contact_external_id = :contact, headers = :headers, query_params = :query, body_template = :template, body_json = :bodyJson, "
             + "ordered = :ordered, status = :status, disabled_reason = :reason, secret_enc = :secret, "
             + "previous_secret_enc = :previous, previous_secret_until = :previousUntil, failing_since = :failingSince, "
             + "meta = :meta, updated_at = :updatedAt WHERE id = :id")
@@ -51,7 +57,10 @@ public final class SubscriptionStore {
     m.put("contact", s.contactExternalId());
     m.put("headers", Json.write(s.headers()));
     m.put("query", Json.write(s.queryParams()));
-    m.put("template", s.bodyTemplate());
+    var template = s.bodyTemplate();
+    m.put("template", template == null ? null : template.isTextual() ? template.asText() : Json.write(template));
+    m.put("bodyJson", Rows.flag(template != null && !template.isTextual()));
+    m.put("channelId", s.channelId());
     m.put("ordered", Rows.flag(s.ordered()));
     m.put("status", s.status());
     m.put("reason", s.disabledReason());

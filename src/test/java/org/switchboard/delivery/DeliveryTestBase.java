@@ -18,7 +18,7 @@ import org.switchboard.support.TestApp;
 /** A node on each database (private targets allowed, fast retry schedule) and a real receiver on loopback. */
 @ParameterizedClass(name = "{0}")
 @EnumSource(DbKind.class)
-abstract class DeliveryTestBase {
+public abstract class DeliveryTestBase {
   protected static TestApp app;
   protected static LocalServer receiver;
   protected static final AtomicReference<LocalServer.Script> SCRIPT = new AtomicReference<>();

@@ -72,6 +72,7 @@ class WebhookDeliveryTest extends DeliveryTestBase {
         Map.of("botId", bot, "contact", Map.of("externalId", "user-7"))).json();
     TestApp.eventually(10_000, () -> received("/all").size() >= 5, "all topics");
     TestApp.eventually(10_000, () -> received("/ext").size() == 1, "the contact filter");
+    TestApp.eventually(10_000, () -> received("/lead").size() == 1, "the custom topic");
     List<String> topics = received("/all").stream().map(r -> r.json().get("type").asText()).toList();
     assertThat(topics).contains("conversation.started", "message.created", "custom.lead", "conversation.ended", "event.completed");
     assertThat(received("/lead")).hasSize(1);
@@ -150,5 +151,24 @@ class WebhookDeliveryTest extends DeliveryTestBase {
     app.admin.patch("/v1/subscriptions/" + id, Map.of("status", "active"));
     TestApp.eventually(10_000, () -> received("/hook").size() == 2, "the held delivery");
     assertThat(received("/hook").get(1).json().get("data").get("message").get("payload").get("text").asText()).isEqualTo("reply 5");
+  }
+
+  @Test
+  void aJsonBodyTemplateKeepsValueTypesAndEscapes() {
+    var sub = subscribe(Map.of("bodyTemplate", Map.of("text", "{{message.payload.text}}", "payload", "{{message.payload}}",
+        "missing", "{{contact.email}}", "note", "n={{message.payload.text}}", "list", List.of("{{bot.id}}"))));
+    assertThat(sub.get("bodyTemplate").isObject()).isTrue();
+    fire(Map.of("n", "\"quoted\""), null);
+    TestApp.eventually(10_000, () -> received("/hook").size() == 1, "one delivery");
+    JsonNode body = received("/hook").get(0).json();
+    assertThat(body.get("text").asText()).isEqualTo("reply \"quoted\"");
+    assertThat(body.get("payload").isObject()).isTrue();
+    assertThat(body.get("payload").get("text").asText()).isEqualTo("reply \"quoted\"");
+    assertThat(body.get("missing").isNull()).isTrue();
+    assertThat(body.get("note").asText()).isEqualTo("n=reply \"quoted\"");
+    assertThat(body.get("list").get(0).asText()).isEqualTo(bot);
+    var bad = app.admin.post("/v1/projects/" + project + "/subscriptions", Map.of("topics", List.of("message.created"),
+        "url", receiver.url() + "/hook", "bodyTemplate", Map.of("x", "{{ not valid")));
+    assertThat(bad.status()).isEqualTo(422);
   }
 }

@@ -1,0 +1,64 @@
+package org.switchboard.store;
+
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.mapper.RowMapper;
+import org.switchboard.model.Channel;
+import org.switchboard.model.Json;
+
+public final class ChannelStore {
+  private static final RowMapper<Channel> CHANNEL = (rs, ctx) -> new Channel(rs.getString("id"),
+      rs.getString("project_id"), rs.getString("type"), rs.getString("bot_id"), Json.read(rs.getString("config")),
+      rs.getString("subscription_id"), rs.getLong("created_at"), rs.getLong("updated_at"));
+
+  private ChannelStore() {}
+
+  public static void insert(Handle h, Channel c) {
+    h.createUpdate("INSERT INTO channels (id, project_id, type, bot_id, config, subscription_id, created_at, updated_at) "
+            + "VALUES (:id, :p, :type, :bot, :config, :sub, :created, :updated)")
+        .bind("id", c.id()).bind("p", c.projectId()).bind("type", c.type()).bind("bot", c.botId())
+        .bind("config", Json.write(c.config())).bind("sub", c.subscriptionId()).bind("created", c.createdAt())
+        .bind("updated", c.updatedAt()).execute();
+  }
+
+  public static void update(Handle h, Channel c) {
+    h.createUpdate("UPDATE channels SET bot_id = :bot, config = :config, updated_at = :updated WHERE id = :id")
+        .bind("bot", c.botId()).bind("config", Json.write(c.config())).bind("updated", c.updatedAt())
+        .bind("id", c.id()).execute();
+  }
+
+  public static Optional<Channel> find(Handle h, String id) {
+    return h.createQuery("SELECT * FROM channels WHERE id = :id").bind("id", id).map(CHANNEL).findOne();
+  }
+
+  public static List<Channel> list(Handle h, String projectId, String before, int limit) {
+    return h.createQuery("SELECT * FROM channels WHERE project_id = :p AND (:before IS NULL OR id < :before) "
+            + "ORDER BY id DESC LIMIT :limit")
+        .bind("p", projectId).bind("before", before).bind("limit", limit).map(CHANNEL).list();
+  }
+
+  public static boolean delete(Handle h, String id) {
+    h.createUpdate("DELETE FROM channel_conversations WHERE channel_id = :id").bind("id", id).execute();
+    return h.createUpdate("DELETE FROM channels WHERE id = :id").bind("id", id).execute() > 0;
+  }
+
+  /** The conversation a caller's id names on a channel, locked for the caller's transaction. */
+  public static Optional<String> conversationOf(Handle h, String channelId, String externalId, Database.Dialect d) {
+    return h.createQuery("SELECT conversation_id FROM channel_conversations WHERE channel_id = :c AND external_id = :e"
+            + d.forUpdate())
+        .bind("c", channelId).bind("e", externalId).mapTo(String.class).findOne();
+  }
+
+  /** Points a caller's id at a conversation; false when another writer created the row first. */
+  public static boolean claim(Handle h, String channelId, String externalId, String conversationId) {
+    return h.createUpdate("INSERT INTO channel_conversations (channel_id, external_id, conversation_id) VALUES (:c, :e, :v) "
+            + "ON CONFLICT (channel_id, external_id) DO NOTHING")
+        .bind("c", channelId).bind("e", externalId).bind("v", conversationId).execute() > 0;
+  }
+
+  public static void move(Handle h, String channelId, String externalId, String conversationId) {
+    h.createUpdate("UPDATE channel_conversations SET conversation_id = :v WHERE channel_id = :c AND external_id = :e")
+        .bind("c", channelId).bind("e", externalId).bind("v", conversationId).execute();
+  }
+}
