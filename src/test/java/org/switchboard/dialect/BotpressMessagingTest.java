@@ -112,6 +112,12 @@ class BotpressMessagingTest extends DeliveryTestBase {
     assertThat(one.get("botpressConversationId").asText()).isEqualTo(ids.get("conversation").get("id").asText());
     assertThat(one.get("botpressMessageId").asText()).startsWith("msg_").isNotEqualTo(out.get(1).get("botpressMessageId").asText());
 
+    JsonNode userMessage = app.admin.get("/v1/conversations/" + ids.get("conversation").get("id").asText() + "/messages")
+        .json().get("items").get(0);
+    assertThat(userMessage.get("role").asText()).isEqualTo("user");
+    assertThat(userMessage.get("payload").get("text").asText()).as("payload.text defaults to text").isEqualTo("two");
+    assertThat(userMessage.get("payload").get("source").asText()).isEqualTo("crm");
+
     var silent = send(message("m-2", "conv-a", "silent"), key);
     assertThat(silent.json().get("conversation")).isEqualTo(ids.get("conversation"));
     app.awaitEvent(app.admin.get("/v1/projects/" + project + "/events?conversationId=" + ids.get("conversation").get("id").asText())

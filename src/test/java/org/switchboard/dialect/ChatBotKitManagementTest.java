@@ -48,6 +48,21 @@ class ChatBotKitManagementTest extends BothDatabases {
   }
 
   @Test
+  void aSessionDurationOfZeroKeepsNoSession() {
+    String kept = owner.post(BASE + "/create", Map.of("botId", bot, "sessionDuration", 600_000)).json().get("id").asText();
+    String none = owner.post(BASE + "/create", Map.of("botId", bot, "sessionDuration", 0)).json().get("id").asText();
+    for (String[] expectation : new String[][] {{kept, "same"}, {none, "different"}}) {
+      String secret = owner.get(BASE + "/" + expectation[0] + "/fetch").json().get("secret").asText();
+      String path = BASE + "/" + expectation[0] + "/event?session=s-1";
+      var one = app.anonymous().send("POST", path, Map.of("n", 1), Map.of("Authorization", "Bearer " + secret));
+      app.awaitEvent(one.json().get("eventId").asText(), "completed");
+      var two = app.anonymous().send("POST", path, Map.of("n", 2), Map.of("Authorization", "Bearer " + secret));
+      boolean same = one.json().get("conversationId").equals(two.json().get("conversationId"));
+      assertThat(same).as(expectation[1] + " conversation").isEqualTo(expectation[1].equals("same"));
+    }
+  }
+
+  @Test
   void theKeysProjectIsTheScope() {
     String id = owner.post(BASE + "/create", Map.of("botId", bot, "name", "scoped")).json().get("id").asText();
     String other = app.project("cbk-other");
