@@ -31,6 +31,7 @@ import org.switchboard.http.api.TriggerRoutes;
 import org.switchboard.model.Json;
 import org.switchboard.model.Problem;
 import org.switchboard.store.GroupCommitter;
+import org.switchboard.ui.UiRoutes;
 
 /** The HTTP front: Javalin on Jetty 12 with virtual threads, every error as problem+json. */
 public final class HttpServer implements AutoCloseable {
@@ -71,6 +72,7 @@ public final class HttpServer implements AutoCloseable {
       new ChatAiBotRoutes(core).register(api);
       new BotpressRoutes(core, guard).register(api);
       new AeiRoutes(core, streams).register(api, config);
+      new UiRoutes(core, stream).register(config);
       config.routes.exception(Problem.class, (e, ctx) -> Problems.write(ctx, e));
       config.routes.exception(GroupCommitter.StorageUnavailable.class, (e, ctx) ->
           Problems.write(ctx, new Problem(503, "Service unavailable", "storage is not available; retry shortly")));

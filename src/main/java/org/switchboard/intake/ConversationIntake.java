@@ -92,6 +92,26 @@ public final class ConversationIntake {
     return new Posted(message, event);
   }
 
+  /**
+   * A person's message to the user during a handoff: stored with role {@code operator} and announced as
+   * {@code message.created}, so webhooks, channels and streams carry it like a bot message. 409 outside a handoff.
+   */
+  public Message operatorMessage(String conversationId, String type, ObjectNode payload) {
+    long now = clock.millis();
+    Message message = committer.submit(h -> {
+      Conversation c = ConversationStore.findForUpdate(h, conversationId, db.dialect())
+          .orElseThrow(() -> Problem.notFound("conversation " + conversationId));
+      if (!Conversation.HANDOFF.equals(c.status())) throw Problem.conflict("an operator speaks only during a handoff");
+      Message m = ConversationStore.appendMessage(h, Ids.message(), c.id(), Message.OPERATOR, type, Json.write(payload),
+          null, now);
+      outbox.messageCreated(h, Outbox.Parties.load(h, c), m, now);
+      return m;
+    });
+    notifier.conversationChanged(conversationId);
+    notifier.feedChanged(get(conversationId).projectId());
+    return message;
+  }
+
   /** Queues the event of a fired timer in its conversation (inside the caller's transaction). */
   public void timerFired(org.jdbi.v3.core.Handle h, org.switchboard.store.TimerStore.Due timer, long now) {
     Conversation c = ConversationStore.find(h, timer.conversationId()).orElse(null);

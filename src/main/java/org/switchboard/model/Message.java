@@ -7,5 +7,7 @@ public record Message(String id, String conversationId, long seq, String role, S
                       String eventId, long createdAt) {
   public static final String USER = "user";
   public static final String BOT = "bot";
+  /** A person speaking for the bot during a handoff. */
+  public static final String OPERATOR = "operator";
   public static final String SYSTEM = "system";
 }

@@ -50,6 +50,19 @@ public final class ConversationStore {
         .bind("id", id).map(CONVERSATION).findOne();
   }
 
+  /** The dashboard's filters: any of bot, trigger, contact and status, and a window of last activity. */
+  public record Filter(String botId, String triggerId, String contactId, String status, Long activeFrom, Long activeTo) {}
+
+  public static List<Conversation> search(Handle h, String projectId, Filter f, String before, int limit) {
+    return h.createQuery("SELECT * FROM conversations WHERE project_id = :p AND (:bot IS NULL OR bot_id = :bot) "
+            + "AND (:trigger IS NULL OR trigger_id = :trigger) AND (:contact IS NULL OR contact_id = :contact) "
+            + "AND (:status IS NULL OR status = :status) AND (:from IS NULL OR last_activity_at >= :from) "
+            + "AND (:to IS NULL OR last_activity_at < :to) AND (:before IS NULL OR id < :before) ORDER BY id DESC LIMIT :limit")
+        .bind("p", projectId).bind("bot", f.botId()).bind("trigger", f.triggerId()).bind("contact", f.contactId())
+        .bind("status", f.status()).bind("from", f.activeFrom()).bind("to", f.activeTo()).bind("before", before)
+        .bind("limit", limit).map(CONVERSATION).list();
+  }
+
   /** The contact's most recently active open conversation with the bot. */
   public static Optional<Conversation> openWith(Handle h, String contactId, String botId) {
     return h.createQuery("SELECT * FROM conversations WHERE contact_id = :c AND bot_id = :b AND status <> 'ended' "

@@ -45,6 +45,12 @@ public final class EventStore {
         .bind("before", before).bind("limit", limit).map(EVENT).list();
   }
 
+  /** A project's events received since a time, oldest first (the dashboard's analytics). */
+  public static List<Event> since(Handle h, String projectId, long from, int limit) {
+    return h.createQuery("SELECT * FROM events WHERE project_id = :p AND received_at >= :from ORDER BY received_at LIMIT :limit")
+        .bind("p", projectId).bind("from", from).bind("limit", limit).map(EVENT).list();
+  }
+
   public static void markStarted(Handle h, String id, int attempts, long now) {
     h.createUpdate("UPDATE events SET status = 'processing', attempts = :a, "
             + "started_at = COALESCE(started_at, :now) WHERE id = :id")

@@ -64,6 +64,12 @@ public final class OutboxStore {
         .bind("s", subscriptionId).bind("status", status).bind("before", before).bind("limit", limit).map(DELIVERY).list();
   }
 
+  /** The deliveries of one conversation's notifications, oldest first (the dashboard's timeline). */
+  public static List<Delivery> deliveriesOfConversation(Handle h, String conversationId, int limit) {
+    return h.createQuery("SELECT * FROM deliveries WHERE conversation_id = :c ORDER BY created_at, id LIMIT :limit")
+        .bind("c", conversationId).bind("limit", limit).map(DELIVERY).list();
+  }
+
   public static List<DeliveryAttempt> attempts(Handle h, String deliveryId) {
     return h.createQuery("SELECT * FROM delivery_attempts WHERE delivery_id = :d ORDER BY attempt")
         .bind("d", deliveryId).map((rs, ctx) -> new DeliveryAttempt(rs.getInt("attempt"), rs.getLong("at"),

@@ -49,6 +49,8 @@ public final class ConversationRoutes {
         .post("/v1/conversations/{conversationId}/end", "Conversations", "End a conversation", this::end, 200, 401, 403, 404)
         .post("/v1/conversations/{conversationId}/reload", "Conversations",
             "Move the conversation to its bot's latest published version", this::reload, 200, 401, 403, 404, 409)
+        .post("/v1/conversations/{conversationId}/operator-messages", "Conversations",
+            "Send a message as a person during a handoff: {text} or {type, payload}", this::operatorMessage, 201, 400, 401, 403, 404, 409, 422)
         .post("/v1/conversations/{conversationId}/handoff", "Conversations", "Start or stop a human handoff", this::handoff, 200, 400, 401, 403, 404, 409)
         .get("/v1/projects/{projectId}/contacts", "Contacts", "List contacts by email, phone or externalId", this::contacts, 200, 401, 403, 404)
         .get("/v1/contacts/{contactId}", "Contacts", "Get a contact", this::contact, 200, 401, 403, 404);
@@ -92,27 +94,37 @@ public final class ConversationRoutes {
     ctx.json(Views.page(Page.of(rows, limit, Conversation::id), Views::conversation));
   }
 
+  private record Content(String type, ObjectNode payload) {}
+
+  /** A message body: {@code {text}} or {@code {type, payload}}. */
+  private static Content content(JsonNode body) {
+    if (!body.isObject()) throw Problem.badRequest("the body must be {text} or {type, payload}");
+    if (body.has("text")) {
+      if (!body.get("text").isTextual() || body.get("text").asText().isEmpty()) throw Problem.invalid("text", "must be a non-empty string");
+      return new Content("text", Json.object().put("text", body.get("text").asText()));
+    }
+    if (body.path("type").isTextual() && body.path("payload").isObject()) {
+      return new Content(body.get("type").asText(), (ObjectNode) body.get("payload"));
+    }
+    throw Problem.invalid("the body must be {text} or {type, payload}",
+        java.util.List.of(new Problem.FieldError("text", "give text, or type and payload")));
+  }
+
+  private void operatorMessage(Context ctx) {
+    Conversation c = conversation(ctx, Permission.CONVERSATION);
+    Content content = content(Requests.json(ctx, core.config().maxBodyBytes()));
+    ctx.status(201).json(Views.message(core.conversations().operatorMessage(c.id(), content.type(), content.payload())));
+  }
+
   private void get(Context ctx) {
     ctx.json(Views.conversation(conversation(ctx, Permission.READ)));
   }
 
   private void post(Context ctx) {
     Conversation c = conversation(ctx, Permission.CONVERSATION);
-    JsonNode body = Requests.json(ctx, core.config().maxBodyBytes());
-    if (!body.isObject()) throw Problem.badRequest("the body must be {text} or {type, payload}");
-    String type;
-    ObjectNode payload;
-    if (body.has("text")) {
-      if (!body.get("text").isTextual() || body.get("text").asText().isEmpty()) throw Problem.invalid("text", "must be a non-empty string");
-      type = "text";
-      payload = Json.object().put("text", body.get("text").asText());
-    } else if (body.path("type").isTextual() && body.path("payload").isObject()) {
-      type = body.get("type").asText();
-      payload = (ObjectNode) body.get("payload");
-    } else {
-      throw Problem.invalid("the body must be {text} or {type, payload}",
-          java.util.List.of(new Problem.FieldError("text", "give text, or type and payload")));
-    }
+    Content content = content(Requests.json(ctx, core.config().maxBodyBytes()));
+    String type = content.type();
+    ObjectNode payload = content.payload();
     boolean wait = "true".equalsIgnoreCase(ctx.queryParam("wait"));
     long timeout = timeout(ctx);
     ConversationIntake.Posted posted = core.conversations().postMessage(c.id(), type, payload, "native", Json.object());

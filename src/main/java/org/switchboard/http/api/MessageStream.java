@@ -26,7 +26,7 @@ public final class MessageStream {
     this.streams = streams;
   }
 
-  void serve(Context ctx, String conversationId, long afterSeq) {
+  public void serve(Context ctx, String conversationId, long afterSeq) {
     streams.serveSse(ctx, sse -> {
       long last = afterSeq;
       try (Notifier.Ticket ticket = notifier.ticket(Notifier.conversationKey(conversationId))) {
