@@ -79,7 +79,7 @@ final class Ui {
     ctx.contentType("text/html; charset=utf-8").result("""
         <!doctype html><html lang="en"><head><meta charset="utf-8">
         <meta name="viewport" content="width=device-width, initial-scale=1">
-        <title>%s · Switchboard</title><link rel="stylesheet" href="/ui/assets/app.css"></head>
+        <title>%s · Switchboard</title><link rel="icon" href="data:,"><link rel="stylesheet" href="/ui/assets/app.css"></head>
         <body><header><a class="brand" href="/ui/projects">Switchboard</a><nav>%s</nav>
         <span class="muted">%s</span>%s</header><main><h1>%s</h1>%s</main>
         <script src="/ui/assets/app.js"></script></body></html>""".formatted(Html.esc(title), nav, Html.esc(who),

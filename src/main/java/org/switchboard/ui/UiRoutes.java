@@ -122,7 +122,7 @@ public final class UiRoutes {
     ctx.contentType("text/html; charset=utf-8").result("""
         <!doctype html><html lang="en"><head><meta charset="utf-8">
         <meta name="viewport" content="width=device-width, initial-scale=1">
-        <title>Sign in · Switchboard</title><link rel="stylesheet" href="/ui/assets/app.css"></head>
+        <title>Sign in · Switchboard</title><link rel="icon" href="data:,"><link rel="stylesheet" href="/ui/assets/app.css"></head>
         <body><main class="signin"><div class="card"><h1>Switchboard</h1>%s
         <form method="post" action="/ui/signin"><label>Admin token or project API key
         <input type="password" name="token" autocomplete="current-password" required autofocus></label>
