@@ -47,7 +47,12 @@ final class ConversationPages {
     r.get("/ui/p/{projectId}/conversations/{conversationId}/live", ui -> {
       String projectId = ui.project(Permission.READ);
       Conversation c = owned(ui, projectId);
-      long after = ui.ctx.queryParam("after") == null ? 0 : Long.parseLong(ui.ctx.queryParam("after").replaceAll("\\D", "0"));
+      long after;
+      try {
+        after = ui.query("after") == null ? 0 : Long.parseLong(ui.query("after"));
+      } catch (NumberFormatException e) {
+        throw Problem.badRequest("after must be a message seq");
+      }
       stream.serve(ui.ctx, c.id(), after);
     });
     r.post("/ui/p/{projectId}/conversations/{conversationId}/handoff", ui -> status(ui, "handoff"));

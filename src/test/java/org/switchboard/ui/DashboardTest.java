@@ -115,6 +115,10 @@ class DashboardTest extends BothDatabases {
     assertThat(b.get(base + "/analytics").body()).contains("<svg class=\"chart\"").contains("p95");
     assertThat(b.get(base + "/conversations?status=active&botId=" + bot).body()).contains(conversation);
     assertThat(b.get(base + "/conversations?status=ended").body()).doesNotContain(conversation);
+    assertThat(b.get(base + "/conversations?status=nope").statusCode()).isEqualTo(400);
+    assertThat(b.get(base + "/conversations/" + conversation + "/live?after=99999999999999999999").statusCode()).isEqualTo(400);
+    assertThat(b.get(base + "/events?before=junk").statusCode()).isEqualTo(400);
+    assertThat(b.get(base + "/conversations/cnv_00000000000000000000000000").statusCode()).isEqualTo(404);
   }
 
   @Test
