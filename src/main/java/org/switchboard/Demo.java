@@ -41,6 +41,7 @@ final class Demo {
     console.println("      -H 'Content-Type: application/json' -d '{\"message\": \"Hello from curl\"}'");
     console.println("  Then read the conversation with the demo API key:");
     console.println("    curl -s -H 'Authorization: Bearer " + key.secret() + "' " + base + "/v1/conversations/<conversationId>/messages");
+    console.println("  Or watch it in the dashboard: " + base + "/ui (sign in with the admin token or the demo API key).");
     console.println();
   }
 }
