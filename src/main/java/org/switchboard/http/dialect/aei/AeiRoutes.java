@@ -142,16 +142,16 @@ public final class AeiRoutes {
     if (asBody != null && !asBody.isNull() && !asBody.isBoolean()) errors.add(new Problem.FieldError("sendEventAsBody", "must be true or false"));
     check(errors);
     boolean sendEventAsBody = asBody != null && asBody.asBoolean();
-    ObjectNode native_ = Json.object().put("url", webhook.path("url").asText("")).put("method", method)
+    ObjectNode nativeBody = Json.object().put("url", webhook.path("url").asText("")).put("method", method)
         .put("botId", botId).put("contactExternalId", userId);
-    native_.putArray("topics").add(Outbox.MESSAGE_CREATED);
-    if (webhook.has("queryParams")) native_.set("queryParams", webhook.get("queryParams"));
-    native_.set("bodyTemplate", sendEventAsBody ? EVENT_BODY : template);
+    nativeBody.putArray("topics").add(Outbox.MESSAGE_CREATED);
+    if (webhook.has("queryParams")) nativeBody.set("queryParams", webhook.get("queryParams"));
+    nativeBody.set("bodyTemplate", sendEventAsBody ? EVENT_BODY : template);
     ObjectNode original = Json.object().put("topic", topic).put("userId", userId).put("botId", botId);
     original.set("webhook", webhook);
     original.put("sendEventAsBody", sendEventAsBody);
-    native_.putObject("meta").set(META, original);
-    Subscription s = core.subscriptions().create(projectId, native_);
+    nativeBody.putObject("meta").set(META, original);
+    Subscription s = core.subscriptions().create(projectId, nativeBody);
     ctx.status(201).json(Json.object().put("id", s.id()));
   }
 
