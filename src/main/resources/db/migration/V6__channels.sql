@@ -12,13 +12,8 @@ CREATE TABLE channels (
 );
 CREATE INDEX channels_project ON channels(project_id, id);
 
--- The conversation a channel's caller names with its own id.
-CREATE TABLE channel_conversations (
-  channel_id      TEXT NOT NULL,
-  external_id     TEXT NOT NULL,
-  conversation_id TEXT NOT NULL,
-  PRIMARY KEY (channel_id, external_id)
-);
+-- A session key is scoped by a trigger (its session key) or by a channel (the caller's conversation id).
+ALTER TABLE sessions RENAME COLUMN trigger_id TO scope_id;
 
 ALTER TABLE conversations ADD COLUMN external_id TEXT;
 

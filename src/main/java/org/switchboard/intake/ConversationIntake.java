@@ -1,6 +1,5 @@
 package org.switchboard.intake;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Clock;
 import org.switchboard.delivery.Notifier;
@@ -40,20 +39,30 @@ public final class ConversationIntake {
 
 
   public Conversation start(String projectId, String botId, ContactInput contact, ObjectNode variables, String channelId) {
-    Bot bot = db.read(h -> BotStore.find(h, botId)).filter(b -> b.projectId().equals(projectId))
-        .orElseThrow(() -> Problem.invalid("botId", "no bot " + botId + " in this project"));
-    if (bot.publishedVersion() == null) throw Problem.conflict("bot " + botId + " has no published version; publish it first");
+    Bot bot = published(db.read(h -> BotStore.find(h, botId)).filter(b -> b.projectId().equals(projectId))
+        .orElseThrow(() -> Problem.invalid("botId", "no bot " + botId + " in this project")));
     long now = clock.millis();
     Conversation started = committer.submit(h -> {
       String contactId = Contacts.resolve(h, projectId, contact, now);
-      Conversation c = new Conversation(Ids.conversation(), projectId, botId, bot.publishedVersion(), contactId, null,
-          channelId, null, Conversation.ACTIVE, variables == null ? Json.object() : variables, Json.object(), now, now);
-      ConversationStore.insert(h, c);
-      outbox.conversationStarted(h, Outbox.Parties.load(h, c), now);
-      return c;
+      return open(h, outbox, new Conversation(Ids.conversation(), projectId, botId, bot.publishedVersion(), contactId,
+          null, channelId, null, Conversation.ACTIVE, variables == null ? Json.object() : variables, Json.object(), now,
+          now), now);
     });
     notifier.feedChanged(projectId);
     return started;
+  }
+
+  /** Stores a new conversation and announces it (caller's transaction). */
+  static Conversation open(org.jdbi.v3.core.Handle h, Outbox outbox, Conversation c, long now) {
+    ConversationStore.insert(h, c);
+    outbox.conversationStarted(h, Outbox.Parties.load(h, c), now);
+    return c;
+  }
+
+  /** New conversations run the latest published version; a bot without one cannot start them (409). */
+  static Bot published(Bot bot) {
+    if (bot.publishedVersion() == null) throw Problem.conflict("bot " + bot.id() + " has no published version; publish it first");
+    return bot;
   }
 
   public Conversation get(String conversationId) {
@@ -199,14 +208,10 @@ public final class ConversationIntake {
 
   private Conversation startLike(org.jdbi.v3.core.Handle h, Event original, Conversation previous, long now) {
     String botId = previous != null ? previous.botId() : triggerBot(h, original);
-    Bot bot = BotStore.find(h, botId).orElseThrow(() -> Problem.conflict("the event's bot no longer exists"));
-    if (bot.publishedVersion() == null) throw Problem.conflict("bot " + botId + " has no published version");
-    Conversation c = new Conversation(Ids.conversation(), original.projectId(), botId, bot.publishedVersion(),
+    Bot bot = published(BotStore.find(h, botId).orElseThrow(() -> Problem.conflict("the event's bot no longer exists")));
+    return open(h, outbox, new Conversation(Ids.conversation(), original.projectId(), botId, bot.publishedVersion(),
         previous == null ? null : previous.contactId(), original.triggerId(), original.channelId(),
-        previous == null ? null : previous.externalId(), Conversation.ACTIVE, Json.object(), Json.object(), now, now);
-    ConversationStore.insert(h, c);
-    outbox.conversationStarted(h, Outbox.Parties.load(h, c), now);
-    return c;
+        previous == null ? null : previous.externalId(), Conversation.ACTIVE, Json.object(), Json.object(), now, now), now);
   }
 
   private static String triggerBot(org.jdbi.v3.core.Handle h, Event original) {

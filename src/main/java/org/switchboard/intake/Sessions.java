@@ -1,5 +1,7 @@
 package org.switchboard.intake;
 
+import java.util.function.Function;
+import java.util.function.Predicate;
 import org.jdbi.v3.core.Handle;
 import org.switchboard.delivery.Outbox;
 import org.switchboard.model.Conversation;
@@ -10,35 +12,39 @@ import org.switchboard.store.ConversationStore;
 import org.switchboard.store.Database;
 
 /**
- * Sessions: an event with a session key joins that key's conversation while it is open and its last activity is
- * within the trigger's session duration; otherwise a new conversation starts and the key moves to it.
+ * Sessions: a key within a scope names one open conversation. A trigger's session key joins its conversation while
+ * that is open and its last activity is within the trigger's session duration; a channel's caller-given conversation
+ * id joins it until it ends. Otherwise a new conversation starts and the key moves to it.
  */
 final class Sessions {
   private Sessions() {}
 
   static Conversation resolve(Handle h, Database.Dialect dialect, Outbox outbox, Trigger trigger, String sessionKey,
                               String contactId, int botVersion, long now) {
-    if (sessionKey == null) return start(h, outbox, trigger, contactId, botVersion, now);
+    if (sessionKey == null) return start(h, outbox, trigger, contactId, botVersion, now, Ids.conversation());
+    long openSince = now - trigger.sessionDurationSeconds() * 1000;
+    return join(h, dialect, trigger.id(), sessionKey,
+        c -> !Conversation.ENDED.equals(c.status()) && c.lastActivityAt() >= openSince,
+        id -> start(h, outbox, trigger, contactId, botVersion, now, id));
+  }
+
+  /** The conversation {@code key} names in {@code scopeId} while {@code stillOpen} holds, else a new one. */
+  static Conversation join(Handle h, Database.Dialect dialect, String scopeId, String key,
+                           Predicate<Conversation> stillOpen, Function<String, Conversation> startWithId) {
     for (int attempt = 0; attempt < 2; attempt++) {
-      var current = ConversationStore.sessionConversation(h, trigger.id(), sessionKey, dialect);
+      var current = ConversationStore.sessionConversation(h, scopeId, key, dialect);
       if (current.isPresent()) {
-        var conversation = ConversationStore.find(h, current.get());
-        long openSince = now - trigger.sessionDurationSeconds() * 1000;
-        if (conversation.isPresent() && !Conversation.ENDED.equals(conversation.get().status())
-            && conversation.get().lastActivityAt() >= openSince) {
-          return conversation.get();
-        }
-        Conversation fresh = start(h, outbox, trigger, contactId, botVersion, now);
-        ConversationStore.moveSession(h, trigger.id(), sessionKey, fresh.id());
+        var open = ConversationStore.find(h, current.get()).filter(stillOpen);
+        if (open.isPresent()) return open.get();
+        Conversation fresh = startWithId.apply(Ids.conversation());
+        ConversationStore.moveSession(h, scopeId, key, fresh.id());
         return fresh;
       }
       // Claim the key first; if another node claimed it since our read, the next round joins its conversation.
       String id = Ids.conversation();
-      if (ConversationStore.claimSession(h, trigger.id(), sessionKey, id)) {
-        return start(h, outbox, trigger, contactId, botVersion, now, id);
-      }
+      if (ConversationStore.claimSession(h, scopeId, key, id)) return startWithId.apply(id);
     }
-    throw new IllegalStateException("session key " + sessionKey + " keeps changing");
+    throw new IllegalStateException("session key " + key + " keeps changing");
   }
 
   static Conversation start(Handle h, Outbox outbox, Trigger trigger, String contactId, int botVersion, long now) {
@@ -47,10 +53,7 @@ final class Sessions {
 
   private static Conversation start(Handle h, Outbox outbox, Trigger trigger, String contactId, int botVersion, long now,
                                     String id) {
-    Conversation c = new Conversation(id, trigger.projectId(), trigger.botId(), botVersion, contactId,
-        trigger.id(), null, null, Conversation.ACTIVE, Json.object(), Json.object(), now, now);
-    ConversationStore.insert(h, c);
-    outbox.conversationStarted(h, Outbox.Parties.load(h, c), now);
-    return c;
+    return ConversationIntake.open(h, outbox, new Conversation(id, trigger.projectId(), trigger.botId(), botVersion,
+        contactId, trigger.id(), null, null, Conversation.ACTIVE, Json.object(), Json.object(), now, now), now);
   }
 }

@@ -107,11 +107,12 @@ public final class Scheduler implements AutoCloseable {
     return events;
   }
 
-  /** Fires a trigger now, as its schedule would (ChatBotKit's invoke); not tied to a slot. */
+  /** Fires a trigger now, as its schedule would (ChatBotKit's invoke); not tied to a slot. A paused trigger is 409. */
   public Event invokeNow(String triggerId) {
     long now = clock.millis();
     Event event = committer.submit(h -> {
       Trigger t = TriggerStore.find(h, triggerId).orElseThrow(() -> Problem.notFound("trigger " + triggerId));
+      if (!t.active()) throw Problem.conflict("trigger " + triggerId + " is paused");
       var payload = t.schedule() == null ? org.switchboard.model.Json.object() : Schedule.parse(t.schedule()).payload();
       Event e = intake.acceptScheduled(h, t, payload, Ids.event(), now);
       TriggerStore.setScheduleState(h, t.id(), now, t.nextTriggerAt());

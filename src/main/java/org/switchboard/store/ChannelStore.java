@@ -39,26 +39,7 @@ public final class ChannelStore {
   }
 
   public static boolean delete(Handle h, String id) {
-    h.createUpdate("DELETE FROM channel_conversations WHERE channel_id = :id").bind("id", id).execute();
+    h.createUpdate("DELETE FROM sessions WHERE scope_id = :id").bind("id", id).execute();
     return h.createUpdate("DELETE FROM channels WHERE id = :id").bind("id", id).execute() > 0;
-  }
-
-  /** The conversation a caller's id names on a channel, locked for the caller's transaction. */
-  public static Optional<String> conversationOf(Handle h, String channelId, String externalId, Database.Dialect d) {
-    return h.createQuery("SELECT conversation_id FROM channel_conversations WHERE channel_id = :c AND external_id = :e"
-            + d.forUpdate())
-        .bind("c", channelId).bind("e", externalId).mapTo(String.class).findOne();
-  }
-
-  /** Points a caller's id at a conversation; false when another writer created the row first. */
-  public static boolean claim(Handle h, String channelId, String externalId, String conversationId) {
-    return h.createUpdate("INSERT INTO channel_conversations (channel_id, external_id, conversation_id) VALUES (:c, :e, :v) "
-            + "ON CONFLICT (channel_id, external_id) DO NOTHING")
-        .bind("c", channelId).bind("e", externalId).bind("v", conversationId).execute() > 0;
-  }
-
-  public static void move(Handle h, String channelId, String externalId, String conversationId) {
-    h.createUpdate("UPDATE channel_conversations SET conversation_id = :v WHERE channel_id = :c AND external_id = :e")
-        .bind("c", channelId).bind("e", externalId).bind("v", conversationId).execute();
   }
 }

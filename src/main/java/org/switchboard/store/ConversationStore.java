@@ -110,21 +110,21 @@ public final class ConversationStore {
         .bind("s", status).bind("v", variablesJson).bind("st", stateJson).bind("id", id).execute();
   }
 
-  public static Optional<String> sessionConversation(Handle h, String triggerId, String key, Database.Dialect d) {
-    return h.createQuery("SELECT conversation_id FROM sessions WHERE trigger_id = :t AND session_key = :k" + d.forUpdate())
-        .bind("t", triggerId).bind("k", key).mapTo(String.class).findOne();
+  public static Optional<String> sessionConversation(Handle h, String scopeId, String key, Database.Dialect d) {
+    return h.createQuery("SELECT conversation_id FROM sessions WHERE scope_id = :t AND session_key = :k" + d.forUpdate())
+        .bind("t", scopeId).bind("k", key).mapTo(String.class).findOne();
   }
 
   /** Points the session key at a conversation; returns false when another writer created the row first. */
-  public static boolean claimSession(Handle h, String triggerId, String key, String conversationId) {
-    return h.createUpdate("INSERT INTO sessions (trigger_id, session_key, conversation_id) VALUES (:t, :k, :c) "
-            + "ON CONFLICT (trigger_id, session_key) DO NOTHING")
-        .bind("t", triggerId).bind("k", key).bind("c", conversationId).execute() > 0;
+  public static boolean claimSession(Handle h, String scopeId, String key, String conversationId) {
+    return h.createUpdate("INSERT INTO sessions (scope_id, session_key, conversation_id) VALUES (:t, :k, :c) "
+            + "ON CONFLICT (scope_id, session_key) DO NOTHING")
+        .bind("t", scopeId).bind("k", key).bind("c", conversationId).execute() > 0;
   }
 
-  public static void moveSession(Handle h, String triggerId, String key, String conversationId) {
-    h.createUpdate("UPDATE sessions SET conversation_id = :c WHERE trigger_id = :t AND session_key = :k")
-        .bind("t", triggerId).bind("k", key).bind("c", conversationId).execute();
+  public static void moveSession(Handle h, String scopeId, String key, String conversationId) {
+    h.createUpdate("UPDATE sessions SET conversation_id = :c WHERE scope_id = :t AND session_key = :k")
+        .bind("t", scopeId).bind("k", key).bind("c", conversationId).execute();
   }
 
   /** Appends a message with the conversation's next sequence number. */

@@ -120,7 +120,7 @@ public final class TriggerStore {
 
   public static boolean delete(Handle h, String id) {
     h.createUpdate("DELETE FROM schedule_slots WHERE trigger_id = :id").bind("id", id).execute();
-    h.createUpdate("DELETE FROM sessions WHERE trigger_id = :id").bind("id", id).execute();
+    h.createUpdate("DELETE FROM sessions WHERE scope_id = :id").bind("id", id).execute();
     h.createUpdate("DELETE FROM event_fingerprints WHERE trigger_id = :id").bind("id", id).execute();
     return h.createUpdate("DELETE FROM triggers WHERE id = :id").bind("id", id).execute() > 0;
   }

@@ -36,6 +36,10 @@ class ChatBotKitManagementTest extends BothDatabases {
     assertThat(nativeView.get("schedule").get("timezone").asText()).isEqualTo("America/New_York");
     assertThat(nativeView.get("name").asText()).as("a name is made up when none is given").startsWith("Trigger ");
 
+    assertThat(app.admin.patch("/v1/triggers/" + id, Map.of("status", "paused")).status()).isEqualTo(200);
+    expect(owner.post(BASE + "/" + id + "/invoke", Map.of()), 409, "CONFLICT");
+    assertThat(app.admin.patch("/v1/triggers/" + id, Map.of("status", "active")).status()).isEqualTo(200);
+
     var cleared = owner.post(BASE + "/" + id + "/update", Map.of("schedule", "never"));
     assertThat(cleared.status()).isEqualTo(200);
     JsonNode fetched = owner.get(BASE + "/" + id + "/fetch").json();

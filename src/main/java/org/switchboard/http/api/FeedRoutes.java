@@ -14,7 +14,6 @@ import org.switchboard.auth.Principal;
 import org.switchboard.delivery.FeedFollower;
 import org.switchboard.http.Api;
 import org.switchboard.http.Guard;
-import org.switchboard.http.Requests;
 import org.switchboard.model.Ids;
 import org.switchboard.model.Json;
 import org.switchboard.model.Notification;
@@ -42,8 +41,8 @@ public final class FeedRoutes {
         "Server-Sent Events of every notification (optionally ?topics=a,b); Last-Event-ID resumes", this::sse, 200, 400, 401, 403, 404);
     config.routes.ws("/v1/projects/{projectId}/ws", ws -> {
       ws.onConnect(this::connect);
-      ws.onClose(ctx -> stopFollowing(ctx));
-      ws.onError(ctx -> stopFollowing(ctx));
+      ws.onClose(LiveStreams::stopFollowing);
+      ws.onError(LiveStreams::stopFollowing);
     });
   }
 
@@ -85,31 +84,8 @@ public final class FeedRoutes {
       ws.closeSession(4400, p.detail());
       return;
     }
-    Predicate<Notification> filter = topics(ws.queryParam("topics"));
-    ws.enableAutomaticPings(15, java.util.concurrent.TimeUnit.SECONDS);
-    Thread follower = streams.startTracked("ws-feed", () -> {
-      try {
-        this.follower.follow(projectId, after, filter, new FeedFollower.Sink() {
-          @Override
-          public void send(Notification n) {
-            ws.send(Json.write(Json.object().put("seq", n.seq()).set("notification", n.envelope())));
-          }
-
-          @Override
-          public void idle() {
-            // automatic pings keep the socket alive
-          }
-        });
-      } catch (IOException | RuntimeException closed) {
-        // the socket closed
-      }
-    });
-    ws.attribute("follower", follower);
-  }
-
-  private static void stopFollowing(WsContext ws) {
-    Thread follower = ws.attribute("follower");
-    if (follower != null) follower.interrupt();
+    streams.followOnSocket(ws, follower, projectId, after, topics(ws.queryParam("topics")),
+        n -> Json.write(Json.object().put("seq", n.seq()).set("notification", n.envelope())));
   }
 
   private long start(String projectId, String from) {

@@ -4,9 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.websocket.WsConfig;
 import io.javalin.websocket.WsConnectContext;
-import io.javalin.websocket.WsContext;
 import io.javalin.websocket.WsMessageContext;
-import java.io.IOException;
 import java.time.DateTimeException;
 import java.time.ZoneId;
 import org.switchboard.Core;
@@ -38,8 +36,8 @@ final class AeiSocket {
   void configure(WsConfig ws) {
     ws.onConnect(this::connect);
     ws.onMessage(this::message);
-    ws.onClose(AeiSocket::stop);
-    ws.onError(AeiSocket::stop);
+    ws.onClose(LiveStreams::stopFollowing);
+    ws.onError(LiveStreams::stopFollowing);
   }
 
   private record Session(String projectId, String botId, String userId, String timezone) {}
@@ -65,28 +63,9 @@ final class AeiSocket {
       return;
     }
     ws.attribute("session", session);
-    long head = follower.head(session.projectId());
-    ws.enableAutomaticPings(15, java.util.concurrent.TimeUnit.SECONDS);
-    Thread thread = streams.startTracked("aei-ws", () -> {
-      try {
-        follower.follow(session.projectId(), head, n -> mine(session, n), new FeedFollower.Sink() {
-          @Override
-          public void send(Notification n) {
-            ObjectNode frame = Json.object().put("action", "botMessage")
-                .put("data", Json.write(AeiMessages.botMessage(n.data().path("message"))));
-            ws.send(Json.write(frame));
-          }
-
-          @Override
-          public void idle() {
-            // automatic pings keep the socket alive
-          }
-        });
-      } catch (IOException | RuntimeException closed) {
-        // the socket closed
-      }
-    });
-    ws.attribute("follower", thread);
+    streams.followOnSocket(ws, follower, session.projectId(), follower.head(session.projectId()), n -> mine(session, n),
+        n -> Json.write(Json.object().put("action", "botMessage")
+            .put("data", Json.write(AeiMessages.botMessage(n.data().path("message"))))));
   }
 
   private static boolean mine(Session s, Notification n) {
@@ -118,10 +97,5 @@ final class AeiSocket {
     } catch (RuntimeException badJson) {
       ws.send(Json.write(Json.object().put("action", "error").put("data", "the message is not valid JSON")));
     }
-  }
-
-  private static void stop(WsContext ws) {
-    Thread thread = ws.attribute("follower");
-    if (thread != null) thread.interrupt();
   }
 }

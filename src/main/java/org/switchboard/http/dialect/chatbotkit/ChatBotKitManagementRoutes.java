@@ -158,7 +158,6 @@ public final class ChatBotKitManagementRoutes {
 
   private void invoke(Context ctx) {
     Trigger t = owned(ctx);
-    if (!t.active()) throw Problem.conflict("trigger integration " + t.id() + " is paused");
     var event = core.scheduler().invokeNow(t.id());
     ctx.json(Json.object().put("id", t.id()).put("eventId", event.id()).put("conversationId", event.conversationId()));
   }
