@@ -57,7 +57,10 @@ public final class Database implements AutoCloseable {
     config.addDataSourceProperty("transaction_mode", "IMMEDIATE");
     config.setMaximumPoolSize(8);
     config.setConnectionTimeout(10_000);
-    return new Database(new HikariDataSource(config), Dialect.SQLITE);
+    config.setMaxLifetime(0); // a local file does not go stale, and each connection keeps its prepared statements
+    Database db = new Database(new HikariDataSource(config), Dialect.SQLITE);
+    db.jdbi.setStatementBuilderFactory(new CachedStatements());
+    return db;
   }
 
   public static Database postgres(String url, String user, String password) {

@@ -16,6 +16,7 @@ public final class ServerProcess implements AutoCloseable {
   public final Path log;
   public final Http admin;
   private final Process process;
+  private Duration readyAfter;
 
   private ServerProcess(Process process, int port, Path log) {
     this.process = process;
@@ -39,17 +40,41 @@ public final class ServerProcess implements AutoCloseable {
   }
 
   public static ServerProcess start(Map<String, String> env, Path log) throws Exception {
+    return start(env, log, List.of("-Xmx512m"));
+  }
+
+  /** Starts the jar with these JVM options and returns once /readyz answers 200. */
+  public static ServerProcess start(Map<String, String> env, Path log, List<String> jvmOptions) throws Exception {
     int port = freePort();
     String java = ProcessHandle.current().info().command().orElse("java");
     String jar = System.getProperty("switchboard.jar", "target/switchboard.jar");
-    List<String> command = new ArrayList<>(List.of(java, "-Xmx512m", "-jar", jar, "serve", "--http-port", String.valueOf(port)));
+    List<String> command = new ArrayList<>(List.of(java));
+    command.addAll(jvmOptions);
+    command.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-jar", jar, "serve", "--http-port", String.valueOf(port)));
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     pb.environment().keySet().removeIf(k -> k.startsWith("SWITCHBOARD_"));
     pb.environment().putAll(env);
+    long started = System.nanoTime();
     ServerProcess server = new ServerProcess(pb.start(), port, log);
     server.awaitReady(Duration.ofSeconds(30));
+    server.readyAfter = Duration.ofNanos(System.nanoTime() - started);
     return server;
+  }
+
+  /** From the process start to the first 200 from /readyz. */
+  public Duration readyAfter() { return readyAfter; }
+
+  /** The process's peak resident memory so far (Linux), in bytes; -1 where /proc is not there. */
+  public long peakRssBytes() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/" + process.pid() + "/status"))) {
+        if (line.startsWith("VmHWM:")) return Long.parseLong(line.replaceAll("\\D", "")) * 1024;
+      }
+    } catch (IOException | RuntimeException e) {
+      // not Linux, or the process is gone
+    }
+    return -1;
   }
 
   private void awaitReady(Duration timeout) throws Exception {
@@ -61,7 +86,7 @@ public final class ServerProcess implements AutoCloseable {
       } catch (AssertionError notYet) {
         // connection refused while starting
       }
-      Thread.sleep(100);
+      Thread.sleep(10);
     }
     throw new IllegalStateException("server not ready in " + timeout + ": " + Files.readString(log));
   }

@@ -1,0 +1,247 @@
+package org.switchboard.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.switchboard.support.Pg;
+import org.switchboard.support.ServerProcess;
+
+/**
+ * The performance suite behind {@code bench/run}: every figure of the performance goals, each next to its goal,
+ * taken side by side with a bare ceiling server on the same machine in the same run. Flags: {@code --quick}
+ * (shorter runs, for trying a change; not for the record), {@code --skip-pg}, {@code --skip-growth}.
+ */
+public final class BenchRun {
+  static final String BODY = "{\"message\":\"hi\"}";
+
+  private final List<String> flags;
+  private final boolean quick;
+  private final List<String> jvmOptions;
+  private final Path work;
+  private final Report report = new Report();
+
+  private BenchRun(List<String> flags) throws Exception {
+    this.flags = flags;
+    this.quick = flags.contains("--quick");
+    String options = System.getProperty("switchboard.javaOpts", "").trim();
+    this.jvmOptions = options.isEmpty() ? List.of() : Arrays.asList(options.split("\\s+"));
+    this.work = Files.createTempDirectory("switchboard-bench");
+  }
+
+  public static void main(String[] args) throws Exception {
+    if (!Wrk.installed()) {
+      System.err.println("bench: wrk is not installed (Debian: apt-get install wrk)");
+      System.exit(2);
+    }
+    new BenchRun(List.of(args)).run();
+    System.exit(0);
+  }
+
+  private int warmSeconds() { return quick ? 3 : 8; }
+
+  private int measureSeconds() { return quick ? 5 : 15; }
+
+  private void run() throws Exception {
+    report.header(jvmOptions, quick);
+    double ceiling = ceiling();
+    report.line("ceiling: bare Jetty, read body, 202", "%,.0f req/s".formatted(ceiling), "", null);
+
+    Wrk.Result empty;
+    // Ingest leaves a backlog for the worker, so the measures that need an idle worker get a node of their own.
+    try (Node node = Node.start(work.resolve("ingest"), null, jvmOptions, work.resolve("ingest.log"))) {
+      report.ready(node.server.readyAfter());
+      empty = asyncIngest(node, ceiling, 0.40, "async ingest, embedded, 64 conns");
+      report.rss(node.server.peakRssBytes());
+    }
+    try (Node node = Node.start(work.resolve("pipeline"), null, jvmOptions, work.resolve("pipeline.log"))) {
+      report.ready(node.server.readyAfter());
+      syncIngest(node, ceiling);
+      endToEnd(node);
+      report.rss(node.server.peakRssBytes());
+    }
+    if (!flags.contains("--skip-growth")) growth(empty);
+    if (!flags.contains("--skip-pg")) {
+      try (Node node = Node.start(work.resolve("pg"), Pg.freshDatabase(), jvmOptions, work.resolve("pg.log"))) {
+        asyncIngest(node, ceiling, 0.25, "async ingest, PostgreSQL, 64 conns");
+        report.rss(node.server.peakRssBytes());
+      }
+    }
+    report.print();
+  }
+
+  private double ceiling() throws Exception {
+    int port = freePort();
+    String java = ProcessHandle.current().info().command().orElse("java");
+    List<String> command = new ArrayList<>(List.of(java));
+    command.addAll(jvmOptions);
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), CeilingServer.class.getName(), String.valueOf(port)));
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    try {
+      new String(process.getInputStream().readNBytes("ready".length()));
+      String url = "http://127.0.0.1:" + port + "/";
+      Wrk.post(url, BODY, Map.of("Content-Type", "application/json"), 64, warmSeconds());
+      return Wrk.post(url, BODY, Map.of("Content-Type", "application/json"), 64, measureSeconds()).requestsPerSecond();
+    } finally {
+      process.destroyForcibly().waitFor();
+    }
+  }
+
+  private Wrk.Result asyncIngest(Node node, double ceiling, double goal, String name) throws Exception {
+    Node.Trigger trigger = node.trigger("async", "\"sessionDurationSeconds\": 0");
+    Wrk.post(trigger.url(), BODY, trigger.headers(), 64, warmSeconds());
+    long before = node.storedEvents(trigger.id());
+    Wrk.Result r = Wrk.post(trigger.url(), BODY, trigger.headers(), 64, measureSeconds());
+    long stored = node.storedEvents(trigger.id()) - before;
+    report.ratio(name, r.requestsPerSecond(), ceiling, goal);
+    report.line(name + ", p99", "%.1f ms".formatted(r.p99Ms()), "<= 20 ms", r.p99Ms() <= 20);
+    report.line(name + ", non-2xx answers", "%d (+%d socket errors)".formatted(r.non2xx(), r.socketErrors()), "0",
+        r.non2xx() == 0 && r.socketErrors() == 0);
+    report.line(name + ", acknowledged vs stored", "%,d acked, %,d stored".formatted(r.acknowledged(), stored),
+        "every ack stored", stored >= r.acknowledged());
+    return r;
+  }
+
+  private void syncIngest(Node node, double ceiling) throws Exception {
+    Node.Trigger trigger = node.trigger("sync", "\"sessionDurationSeconds\": 0, \"waitForResponse\": true");
+    Wrk.post(trigger.url(), BODY, trigger.headers(), 64, warmSeconds());
+    Wrk.Result r = Wrk.post(trigger.url(), BODY, trigger.headers(), 64, measureSeconds());
+    report.ratio("sync trigger (one say), 64 conns", r.requestsPerSecond(), ceiling, 0.15);
+    report.line("sync trigger, p50 / p99 / non-2xx", "%.1f / %.1f ms / %d".formatted(r.p50Ms(), r.p99Ms(), r.non2xx()), "", null);
+  }
+
+  private void endToEnd(Node node) throws Exception {
+    try (SteadyLoad load = new SteadyLoad()) {
+      Node.Trigger trigger = node.trigger("e2e", "\"sessionDurationSeconds\": 0");
+      node.subscription(load.receiverUrl());
+      load.run(trigger.url(), trigger.secret(), 1_000, warmSeconds(), 30);
+      SteadyLoad.Result slow = load.run(trigger.url(), trigger.secret(), 1_000, quick ? 5 : 20, 30);
+      report.line("end to end at 1,000/s: p50 / p99 from send to delivery", "%.1f / %.1f ms".formatted(slow.p50Ms(), slow.p99Ms()),
+          "p50 <= 10 ms", slow.p50Ms() <= 10);
+      int rate = Integer.parseInt(System.getProperty("bench.e2eRate", "10000"));
+      SteadyLoad.Result fast = load.run(trigger.url(), trigger.secret(), rate, quick ? 10 : 60, 60);
+      boolean steady = fast.backlogAtEnd() <= rate && fast.refused() == 0 && fast.failed() == 0;
+      report.line("end to end at %,d/s for %d s: delivered/s".formatted(rate, fast.seconds()),
+          "%,.0f/s".formatted(fast.deliveredPerSecond()), ">= 10,000/s", fast.deliveredPerSecond() >= 10_000 && rate >= 10_000);
+      report.line("end to end, backlog at the end / max (events not yet delivered)",
+          "%,d / %,d (refused %d, failed %d)".formatted(fast.backlogAtEnd(), fast.maxBacklog(), fast.refused(), fast.failed()),
+          "<= 1 s of load", steady);
+      report.line("end to end, p50 / p99 from send to delivery", "%.1f / %.1f ms".formatted(fast.p50Ms(), fast.p99Ms()), "", null);
+    }
+  }
+
+  private void growth(Wrk.Result empty) throws Exception {
+    int count = quick ? 100_000 : 1_000_000;
+    Path dir = work.resolve("grown");
+    String projectId;
+    String botId;
+    String triggerId;
+    try (Node node = Node.start(dir, null, jvmOptions, work.resolve("grown.log"))) {
+      Node.Trigger trigger = node.trigger("history", "\"sessionDurationSeconds\": 0");
+      projectId = node.projectId;
+      botId = node.botId;
+      triggerId = trigger.id();
+    }
+    long started = System.nanoTime();
+    Prefill.events(dir, projectId, botId, triggerId, count);
+    double prefillSeconds = (System.nanoTime() - started) / 1e9;
+    try (Node node = Node.start(dir, null, jvmOptions, work.resolve("grown.log"), projectId, botId)) {
+      report.ready(node.server.readyAfter());
+      Node.Trigger trigger = node.trigger("async-grown", "\"sessionDurationSeconds\": 0");
+      Wrk.post(trigger.url(), BODY, trigger.headers(), 64, warmSeconds());
+      Wrk.Result r = Wrk.post(trigger.url(), BODY, trigger.headers(), 64, measureSeconds());
+      double change = r.requestsPerSecond() / empty.requestsPerSecond() - 1;
+      report.line("async ingest with %,d events stored (filled in %.0f s)".formatted(count, prefillSeconds),
+          "%,.0f req/s (%+.0f%% vs empty)".formatted(r.requestsPerSecond(), change * 100), "within 10%", change >= -0.10);
+      report.rss(node.server.peakRssBytes());
+    }
+  }
+
+  static int freePort() throws java.io.IOException {
+    try (var s = new java.net.ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  /** One Switchboard process with a project and a bot that says one line per event. */
+  static final class Node implements AutoCloseable {
+    static final String FLOW = "name: bench\non:\n  trigger:\n    \"*\": reply\nnodes:\n  reply:\n    - say: \"{{event.payload.n}}\"\n";
+
+    record Trigger(String id, String url, String secret) {
+      Map<String, String> headers() {
+        return Map.of("Content-Type", "application/json", "Authorization", "Bearer " + secret);
+      }
+    }
+
+    final ServerProcess server;
+    final Pg.Target pg;
+    final Path dataDir;
+    final String projectId;
+    final String botId;
+    private final org.switchboard.support.Http http;
+
+    private Node(ServerProcess server, Pg.Target pg, Path dataDir, String projectId, String botId) {
+      this.server = server;
+      this.pg = pg;
+      this.dataDir = dataDir;
+      this.http = server.admin;
+      this.projectId = projectId != null ? projectId : created(http.post("/v1/projects", Map.of("name", "bench")));
+      this.botId = botId != null ? botId : created(http.post("/v1/projects/" + this.projectId + "/bots",
+          Map.of("name", "bench", "definition", FLOW, "publish", true)));
+    }
+
+    static Node start(Path dataDir, Pg.Target pg, List<String> jvm, Path log) throws Exception {
+      return start(dataDir, pg, jvm, log, null, null);
+    }
+
+    static Node start(Path dataDir, Pg.Target pg, List<String> jvm, Path log, String projectId, String botId) throws Exception {
+      Map<String, String> env = ServerProcess.env(dataDir, pg);
+      env.put("SWITCHBOARD_WEBHOOK_ALLOW_PRIVATE", "true");
+      ServerProcess server = ServerProcess.start(env, log, jvm);
+      return new Node(server, pg, dataDir, projectId, botId);
+    }
+
+    Trigger trigger(String name, String extraFields) {
+      JsonNode t = http.post("/v1/projects/" + projectId + "/triggers", org.switchboard.model.Json.read(
+          "{\"name\": \"" + name + "\", \"botId\": \"" + botId + "\", " + extraFields + "}")).json();
+      if (!t.has("id")) throw new IllegalStateException("trigger not created: " + t);
+      return new Trigger(t.get("id").asText(), t.get("url").asText(), t.get("secret").asText());
+    }
+
+    void subscription(String url) {
+      created(http.post("/v1/projects/" + projectId + "/subscriptions", Map.of("topics", List.of("message.created"),
+          "url", url, "bodyTemplate", "{{message.payload.text}}")));
+    }
+
+    long storedEvents(String triggerId) throws Exception {
+      try (Connection c = pg == null
+          ? DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve("switchboard.db"))
+          : DriverManager.getConnection(pg.url(), pg.user(), pg.password());
+           PreparedStatement s = c.prepareStatement("SELECT COUNT(*) FROM events WHERE trigger_id = ?")) {
+        s.setString(1, triggerId);
+        try (ResultSet rs = s.executeQuery()) {
+          rs.next();
+          return rs.getLong(1);
+        }
+      }
+    }
+
+    private static String created(org.switchboard.support.Http.Response r) {
+      if (r.status() != 201) throw new IllegalStateException("setup call failed: " + r);
+      return r.json().get("id").asText();
+    }
+
+    @Override
+    public void close() throws Exception {
+      server.terminate(java.time.Duration.ofSeconds(20));
+      server.close();
+    }
+  }
+}

@@ -1,0 +1,33 @@
+package org.switchboard.bench;
+
+import java.net.InetSocketAddress;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * The ceiling every bench figure is divided by: a bare JVM HTTP server on the same Jetty that Switchboard runs on,
+ * which reads the request body and answers 202, nothing else. Usage: {@code CeilingServer <port>}.
+ */
+public final class CeilingServer {
+  public static void main(String[] args) throws Exception {
+    Server server = new Server(new InetSocketAddress("127.0.0.1", Integer.parseInt(args[0])));
+    server.setHandler(new Handler.Abstract.NonBlocking() {
+      @Override
+      public boolean handle(Request request, Response response, Callback callback) {
+        Content.Source.consumeAll(request, Callback.from(() -> {
+          response.setStatus(HttpStatus.ACCEPTED_202);
+          response.write(true, null, callback);
+        }, callback::failed));
+        return true;
+      }
+    });
+    server.start();
+    System.out.println("ready");
+    server.join();
+  }
+}

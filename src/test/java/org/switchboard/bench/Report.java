@@ -1,0 +1,95 @@
+package org.switchboard.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The bench's figures, each next to its goal, printed as a table and kept as Markdown for docs/benchmarks.md. */
+final class Report {
+  private record Line(String measure, String value, String goal, Boolean holds) {}
+
+  private final List<Line> lines = new ArrayList<>();
+  private final StringBuilder header = new StringBuilder();
+  private Duration slowestReady = Duration.ZERO;
+  private long peakRss;
+
+  void header(List<String> jvmOptions, boolean quick) {
+    header.append("%s, commit %s%s%n".formatted(LocalDate.now(), command("git", "rev-parse", "--short", "HEAD"),
+        quick ? " (--quick: shorter runs, not for the record)" : ""));
+    header.append("machine: %d cores (%s), %s; JDK %s; server JVM options: %s%n".formatted(
+        Runtime.getRuntime().availableProcessors(), cpuModel(), memory(), Runtime.version(),
+        jvmOptions.isEmpty() ? "(none)" : String.join(" ", jvmOptions)));
+    System.out.print(header);
+  }
+
+  void line(String measure, String value, String goal, Boolean holds) {
+    Line line = new Line(measure, value, goal, holds);
+    lines.add(line);
+    System.out.printf("  %-70s %-34s %-16s %s%n", measure, value, goal, verdict(holds));
+  }
+
+  void ratio(String measure, double rps, double ceiling, double goal) {
+    double ratio = rps / ceiling;
+    line(measure, "%,.0f req/s = %.1f%% of ceiling".formatted(rps, ratio * 100), ">= %.0f%%".formatted(goal * 100), ratio >= goal);
+  }
+
+  void ready(Duration after) {
+    if (after.compareTo(slowestReady) > 0) slowestReady = after;
+  }
+
+  void rss(long bytes) {
+    peakRss = Math.max(peakRss, bytes);
+  }
+
+  void print() throws Exception {
+    line("ready after start (slowest start of the run)", "%.2f s".formatted(slowestReady.toMillis() / 1000.0), "<= 3 s",
+        slowestReady.toMillis() <= 3000);
+    line("peak RSS of the server (highest of the run)", "%d MiB".formatted(peakRss >> 20), "<= 512 MiB",
+        peakRss > 0 && peakRss <= 512L << 20);
+    StringBuilder md = new StringBuilder(header.toString().replace("\n", "\n\n"));
+    md.append("| measure | figure | goal | holds |\n|---|---|---|---|\n");
+    for (Line l : lines) md.append("| %s | %s | %s | %s |%n".formatted(l.measure(), l.value(), l.goal(), verdict(l.holds())));
+    Path out = Path.of("target", "bench-report.md");
+    Files.createDirectories(out.getParent());
+    Files.writeString(out, md);
+    long failing = lines.stream().filter(l -> Boolean.FALSE.equals(l.holds())).count();
+    System.out.println();
+    System.out.println(failing == 0 ? "all goals hold" : failing + " goal(s) do not hold");
+    System.out.println("Markdown for docs/benchmarks.md: " + out);
+  }
+
+  private static String verdict(Boolean holds) {
+    return holds == null ? "" : holds ? "yes" : "NO";
+  }
+
+  private static String cpuModel() {
+    try {
+      return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
+          .findFirst().map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse("?");
+    } catch (Exception e) {
+      return "?";
+    }
+  }
+
+  private static String memory() {
+    try {
+      return Files.readAllLines(Path.of("/proc/meminfo")).stream().filter(l -> l.startsWith("MemTotal"))
+          .findFirst().map(l -> (Long.parseLong(l.replaceAll("\\D", "")) >> 20) + " GiB").orElse("?");
+    } catch (Exception e) {
+      return "?";
+    }
+  }
+
+  private static String command(String... command) {
+    try {
+      Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes()).trim();
+      return p.waitFor() == 0 ? out : "?";
+    } catch (Exception e) {
+      return "?";
+    }
+  }
+}

@@ -1,0 +1,153 @@
+package org.switchboard.bench;
+
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+import org.eclipse.jetty.client.BytesRequestContent;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * End to end at a fixed rate: events numbered 0, 1, 2, ... are sent to a trigger on a schedule (an open model, so a
+ * slow server cannot slow the offered load down), and a local webhook receiver takes the bot's reply to each. The
+ * reply's body is the event's number, so each delivery's latency is measured from the moment its event was sent.
+ */
+final class SteadyLoad implements AutoCloseable {
+  record Second(long accepted, long delivered) {}
+
+  record Result(int rate, int seconds, long sent, long accepted, long refused, long failed, long delivered,
+                double deliveredPerSecond, double p50Ms, double p99Ms, long backlogAtEnd, long maxBacklog,
+                List<Second> timeline) {}
+
+  private final Server receiver;
+  private final HttpClient client;
+  private final AtomicLong delivered = new AtomicLong();
+  private volatile long[] sentAt = new long[0];
+  private volatile AtomicLongArray deliveredAt = new AtomicLongArray(0);
+
+  SteadyLoad() throws Exception {
+    receiver = new Server(new InetSocketAddress("127.0.0.1", 0));
+    receiver.setHandler(new Handler.Abstract.NonBlocking() {
+      @Override
+      public boolean handle(Request request, Response response, Callback callback) {
+        Content.Source.asString(request, StandardCharsets.UTF_8, new org.eclipse.jetty.util.Promise<>() {
+          @Override
+          public void succeeded(String body) {
+            received(body);
+            response.setStatus(204);
+            response.write(true, null, callback);
+          }
+
+          @Override
+          public void failed(Throwable x) { callback.failed(x); }
+        });
+        return true;
+      }
+    });
+    receiver.start();
+    client = new HttpClient();
+    client.setMaxConnectionsPerDestination(256);
+    client.setMaxRequestsQueuedPerDestination(1_000_000);
+    client.start();
+  }
+
+  String receiverUrl() { return "http://127.0.0.1:" + ((org.eclipse.jetty.server.NetworkConnector) receiver.getConnectors()[0]).getLocalPort() + "/hook"; }
+
+  private void received(String body) {
+    long now = System.nanoTime();
+    try {
+      int n = Integer.parseInt(body.trim());
+      if (n >= 0 && n < deliveredAt.length() && deliveredAt.compareAndSet(n, 0, now)) delivered.incrementAndGet();
+    } catch (NumberFormatException ignored) {
+      // not one of ours
+    }
+  }
+
+  /** Sends {@code rate} events a second for {@code seconds} seconds, then waits up to {@code drainSeconds}. */
+  Result run(String triggerUrl, String secret, int rate, int seconds, int drainSeconds) throws Exception {
+    int total = rate * seconds;
+    sentAt = new long[total];
+    deliveredAt = new AtomicLongArray(total);
+    delivered.set(0);
+    AtomicLong accepted = new AtomicLong();
+    AtomicLong refused = new AtomicLong();
+    AtomicLong failed = new AtomicLong();
+    List<Second> timeline = new ArrayList<>();
+    long start = System.nanoTime();
+    long nextSample = start + 1_000_000_000L;
+    int sent = 0;
+    while (sent < total) {
+      long now = System.nanoTime();
+      long due = Math.min(total, (now - start) * rate / 1_000_000_000L + 1);
+      while (sent < due) {
+        int n = sent++;
+        sentAt[n] = System.nanoTime();
+        client.newRequest(triggerUrl).method(HttpMethod.POST)
+            .headers(h -> h.put(HttpHeader.AUTHORIZATION, "Bearer " + secret))
+            .body(new BytesRequestContent("application/json", ("{\"n\":" + n + "}").getBytes(StandardCharsets.UTF_8)))
+            .send(r -> {
+              if (r.isFailed()) failed.incrementAndGet();
+              else if (r.getResponse().getStatus() / 100 == 2) accepted.incrementAndGet();
+              else refused.incrementAndGet();
+            });
+      }
+      if (now >= nextSample) {
+        timeline.add(new Second(accepted.get(), delivered.get()));
+        nextSample += 1_000_000_000L;
+      }
+      Thread.sleep(0, 200_000);
+    }
+    long loadEnd = System.nanoTime();
+    long backlogAtEnd = accepted.get() - delivered.get();
+    long drainDeadline = loadEnd + drainSeconds * 1_000_000_000L;
+    while (delivered.get() < accepted.get() && System.nanoTime() < drainDeadline) Thread.sleep(20);
+    long maxBacklog = timeline.stream().mapToLong(s -> s.accepted() - s.delivered()).max().orElse(0);
+    double[] latencies = latencies();
+    return new Result(rate, seconds, sent, accepted.get(), refused.get(), failed.get(), delivered.get(),
+        deliveredWithin(loadEnd) / ((loadEnd - start) / 1e9), percentile(latencies, 0.50), percentile(latencies, 0.99),
+        backlogAtEnd, Math.max(maxBacklog, backlogAtEnd), timeline);
+  }
+
+  private long deliveredWithin(long until) {
+    long count = 0;
+    for (int i = 0; i < deliveredAt.length(); i++) {
+      long at = deliveredAt.get(i);
+      if (at != 0 && at <= until) count++;
+    }
+    return count;
+  }
+
+  private double[] latencies() {
+    double[] values = new double[deliveredAt.length()];
+    int k = 0;
+    for (int i = 0; i < deliveredAt.length(); i++) {
+      long at = deliveredAt.get(i);
+      if (at != 0) values[k++] = (at - sentAt[i]) / 1e6;
+    }
+    values = Arrays.copyOf(values, k);
+    Arrays.sort(values);
+    return values;
+  }
+
+  private static double percentile(double[] sorted, double p) {
+    if (sorted.length == 0) return Double.NaN;
+    return sorted[Math.min(sorted.length - 1, (int) Math.floor(p * sorted.length))];
+  }
+
+  @Override
+  public void close() throws Exception {
+    client.stop();
+    receiver.stop();
+  }
+}
