@@ -35,7 +35,7 @@ public final class Bots {
     String botKey = key != null ? key : Slugs.of(name, "bot");
     long now = clock.millis();
     Bot bot = new Bot(Ids.bot(), projectId, name, botKey, definition, null, now, now);
-    return db.write(h -> {
+    return db.writeCatalog(h -> {
       if (BotStore.keyTaken(h, projectId, botKey)) throw Problem.conflict("a bot with key '" + botKey + "' exists in this project");
       BotStore.insert(h, bot);
       if (Boolean.TRUE.equals(publish)) {
@@ -56,7 +56,7 @@ public final class Bots {
     f.check();
     JsonNode definition = FlowDocument.parse(f.raw("definition"));
     get(botId);
-    db.write(h -> {
+    db.writeCatalog(h -> {
       BotStore.updateDraft(h, botId, FlowDocument.store(definition), clock.millis());
       return null;
     });
@@ -65,7 +65,7 @@ public final class Bots {
 
   public BotVersion publish(String botId) {
     get(botId);
-    return db.write(h -> BotStore.publish(h, botId, db.dialect().forUpdate(), clock.millis()));
+    return db.writeCatalog(h -> BotStore.publish(h, botId, db.dialect().forUpdate(), clock.millis()));
   }
 
   public List<BotVersion> versions(String botId) {

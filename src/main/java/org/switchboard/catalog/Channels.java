@@ -60,7 +60,7 @@ public final class Channels {
     installCheck(url, subscriptions.secretOf(s));
     long now = clock.millis();
     Channel channel = new Channel(id, projectId, type, botId, config(url), s.id(), now, now);
-    db.write(h -> {
+    db.writeCatalog(h -> {
       SubscriptionStore.insert(h, s);
       ChannelStore.insert(h, channel);
       return null;
@@ -86,7 +86,7 @@ public final class Channels {
     if (moved != s) installCheck(url, subscriptions.secretOf(moved));
     Channel changed = new Channel(c.id(), c.projectId(), c.type(), botId != null ? botId : c.botId(),
         url != null ? config(url) : c.config(), c.subscriptionId(), c.createdAt(), clock.millis());
-    db.write(h -> {
+    db.writeCatalog(h -> {
       ChannelStore.update(h, changed);
       if (moved != s) SubscriptionStore.update(h, moved);
       return null;
@@ -96,7 +96,7 @@ public final class Channels {
 
   public void delete(String id) {
     Channel c = get(id);
-    db.write(h -> {
+    db.writeCatalog(h -> {
       ChannelStore.delete(h, c.id());
       SubscriptionStore.delete(h, c.subscriptionId());
       return null;

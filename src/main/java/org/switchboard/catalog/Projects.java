@@ -30,7 +30,7 @@ public final class Projects {
     String name = f.text("name", true, 200);
     f.check();
     Project project = new Project(Ids.project(), name, clock.millis());
-    db.write(h -> {
+    db.writeCatalog(h -> {
       ProjectStore.insert(h, project);
       return null;
     });
@@ -59,7 +59,7 @@ public final class Projects {
     f.check();
     String secret = Secrets.token("sk_");
     ApiKey key = new ApiKey(Ids.apiKey(), projectId, name, List.copyOf(permissions), clock.millis());
-    db.write(h -> {
+    db.writeCatalog(h -> {
       ProjectStore.insertKey(h, key, Secrets.hash(secret));
       return null;
     });
@@ -72,7 +72,7 @@ public final class Projects {
   }
 
   public void deleteKey(String projectId, String keyId) {
-    boolean deleted = db.write(h -> ProjectStore.deleteKey(h, projectId, keyId));
+    boolean deleted = db.writeCatalog(h -> ProjectStore.deleteKey(h, projectId, keyId));
     if (!deleted) throw Problem.notFound("API key " + keyId);
   }
 

@@ -38,7 +38,7 @@ public final class Subscriptions {
 
   public Subscription create(String projectId, JsonNode body) {
     Subscription s = build(projectId, null, body);
-    db.write(h -> {
+    db.writeCatalog(h -> {
       SubscriptionStore.insert(h, s);
       return null;
     });
@@ -66,7 +66,7 @@ public final class Subscriptions {
 
   public Subscription update(String id, JsonNode body) {
     Subscription changed = changed(get(id), body);
-    db.write(h -> {
+    db.writeCatalog(h -> {
       SubscriptionStore.update(h, changed);
       return null;
     });
@@ -74,7 +74,7 @@ public final class Subscriptions {
   }
 
   public void delete(String id) {
-    if (!db.write(h -> SubscriptionStore.delete(h, id))) throw Problem.notFound("subscription " + id);
+    if (!db.writeCatalog(h -> SubscriptionStore.delete(h, id))) throw Problem.notFound("subscription " + id);
   }
 
   /** A new secret; the old one keeps signing alongside it for 24 hours. */
@@ -85,7 +85,7 @@ public final class Subscriptions {
     Subscription rotated = new Subscription(s.id(), s.projectId(), s.topics(), s.url(), s.method(), s.botId(),
         s.contactExternalId(), s.channelId(), s.headers(), s.queryParams(), s.bodyTemplate(), s.ordered(), s.status(), s.disabledReason(),
         secrets.encrypt(secret), s.secretSealed(), now + ROTATION_OVERLAP_MS, s.failingSince(), s.meta(), s.createdAt(), now);
-    db.write(h -> {
+    db.writeCatalog(h -> {
       SubscriptionStore.update(h, rotated);
       return null;
     });

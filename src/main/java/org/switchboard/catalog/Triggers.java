@@ -33,7 +33,7 @@ public final class Triggers {
     Trigger blank = new Trigger(Ids.trigger(), projectId, "", "", null, null, true, false, 30_000, 1800, false, 86_400,
         null, null, Json.object(), Trigger.ACTIVE, secrets.encrypt(Secrets.token("whtrg_")), now, now, null, null);
     Trigger trigger = apply(blank, body, true);
-    return db.write(h -> {
+    return db.writeCatalog(h -> {
       checkUnique(h, trigger);
       TriggerStore.insert(h, trigger);
       return trigger;
@@ -47,7 +47,7 @@ public final class Triggers {
   public Trigger update(String triggerId, JsonNode body) {
     Trigger current = get(triggerId);
     Trigger changed = apply(current, body, false);
-    return db.write(h -> {
+    return db.writeCatalog(h -> {
       checkUnique(h, changed);
       TriggerStore.update(h, changed);
       return changed;
@@ -55,7 +55,7 @@ public final class Triggers {
   }
 
   public void delete(String triggerId) {
-    if (!db.write(h -> TriggerStore.delete(h, triggerId))) throw Problem.notFound("trigger " + triggerId);
+    if (!db.writeCatalog(h -> TriggerStore.delete(h, triggerId))) throw Problem.notFound("trigger " + triggerId);
   }
 
   public String rotateSecret(String triggerId) {
@@ -65,7 +65,7 @@ public final class Triggers {
         t.waitForResponse(), t.responseTimeoutMs(), t.sessionDurationSeconds(), t.ignoreDuplicates(),
         t.duplicateWindowSeconds(), t.filter(), t.schedule(), t.meta(), t.status(), secrets.encrypt(secret),
         t.createdAt(), clock.millis(), t.lastTriggerAt(), t.nextTriggerAt());
-    db.write(h -> {
+    db.writeCatalog(h -> {
       TriggerStore.update(h, rotated);
       return null;
     });

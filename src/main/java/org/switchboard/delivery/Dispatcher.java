@@ -170,7 +170,7 @@ public final class Dispatcher implements AutoCloseable {
     boolean ok = status != null && status >= 200 && status < 300;
     boolean gone = status != null && status == 410;
     String lastError = ok ? null : error != null ? error : "the endpoint answered " + status;
-    committer.submit(h -> {
+    boolean disabled = committer.submit(h -> {
       OutboxStore.recordAttempt(h, d.id(), new DeliveryAttempt(d.attempts(), startedAt, status, error, duration, excerpt));
       String outcome;
       int failures = ok ? 0 : d.consecutiveFailures() + 1;
@@ -195,10 +195,12 @@ public final class Dispatcher implements AutoCloseable {
             : now - failingSince >= schedule.disableAfterMs() ? "every delivery attempt failed for " + days(schedule.disableAfterMs()) : null;
         if (reason != null && SubscriptionStore.disable(h, s.id(), reason, now)) {
           outbox.subscriptionDisabled(h, s, reason, now);
+          return true;
         }
       }
-      return null;
+      return false;
     });
+    if (disabled) db.catalog().changed();
     if (!ok) notifier.feedChanged(s.projectId());
   }
 

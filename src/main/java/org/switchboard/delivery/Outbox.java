@@ -14,10 +14,9 @@ import org.switchboard.model.Message;
 import org.switchboard.model.Notification;
 import org.switchboard.model.Subscription;
 import org.switchboard.model.Views;
-import org.switchboard.store.BotStore;
+import org.switchboard.store.Catalog;
 import org.switchboard.store.ContactStore;
 import org.switchboard.store.OutboxStore;
-import org.switchboard.store.SubscriptionStore;
 
 /**
  * The transactional outbox. Every call runs inside the caller's transaction: the notification and one delivery per
@@ -36,10 +35,6 @@ public final class Outbox {
 
   /** What a conversation's notifications carry about it, loaded once per transaction. */
   public record Parties(Conversation conversation, Contact contact, Bot bot) {
-    public static Parties load(Handle h, Conversation c) {
-      Contact contact = c.contactId() == null ? null : ContactStore.find(h, c.contactId()).orElse(null);
-      return new Parties(c, contact, BotStore.find(h, c.botId()).orElse(null));
-    }
 
     String contactExternalId() { return contact == null ? null : contact.externalId(); }
 
@@ -49,6 +44,16 @@ public final class Outbox {
       data.set("bot", bot == null ? null : Json.object().put("id", bot.id()).put("name", bot.name()).put("key", bot.key())
           .put("version", conversation.botVersion()));
     }
+  }
+
+  private final Catalog catalog;
+
+  public Outbox(Catalog catalog) { this.catalog = catalog; }
+
+  /** Who a conversation involves, for its notifications (caller's transaction). */
+  public Parties parties(Handle h, Conversation c) {
+    Contact contact = c.contactId() == null ? null : ContactStore.find(h, c.contactId()).orElse(null);
+    return new Parties(c, contact, catalog.bot(h, c.botId()).orElse(null));
   }
 
   public Notification messageCreated(Handle h, Parties p, Message m, long now) {
@@ -101,7 +106,7 @@ public final class Outbox {
     String channelId = p == null ? null : p.conversation().channelId();
     Notification n = OutboxStore.append(h, Ids.next("ntf_"), projectId, topic, conversationId, botId, externalId,
         Json.write(data), now);
-    for (Subscription s : SubscriptionStore.active(h, projectId)) {
+    for (Subscription s : catalog.activeSubscriptions(h, projectId)) {
       if (!s.wants(topic, botId, externalId, channelId)) continue;
       OutboxStore.insertDelivery(h, Ids.delivery(), s.id(), n, s.ordered(), now);
     }

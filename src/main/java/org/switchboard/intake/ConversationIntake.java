@@ -39,7 +39,7 @@ public final class ConversationIntake {
 
 
   public Conversation start(String projectId, String botId, ContactInput contact, ObjectNode variables, String channelId) {
-    Bot bot = published(db.read(h -> BotStore.find(h, botId)).filter(b -> b.projectId().equals(projectId))
+    Bot bot = published(db.catalog().bot(botId).filter(b -> b.projectId().equals(projectId))
         .orElseThrow(() -> Problem.invalid("botId", "no bot " + botId + " in this project")));
     long now = clock.millis();
     Conversation started = committer.submit(h -> {
@@ -55,7 +55,7 @@ public final class ConversationIntake {
   /** Stores a new conversation and announces it (caller's transaction). */
   static Conversation open(org.jdbi.v3.core.Handle h, Outbox outbox, Conversation c, long now) {
     ConversationStore.insert(h, c);
-    outbox.conversationStarted(h, Outbox.Parties.load(h, c), now);
+    outbox.conversationStarted(h, outbox.parties(h, c), now);
     return c;
   }
 
@@ -113,7 +113,7 @@ public final class ConversationIntake {
       if (!Conversation.HANDOFF.equals(c.status())) throw Problem.conflict("an operator speaks only during a handoff");
       Message m = ConversationStore.appendMessage(h, Ids.message(), c.id(), Message.OPERATOR, type, Json.write(payload),
           null, now);
-      outbox.messageCreated(h, Outbox.Parties.load(h, c), m, now);
+      outbox.messageCreated(h, outbox.parties(h, c), m, now);
       return m;
     });
     notifier.conversationChanged(conversationId);
@@ -173,7 +173,7 @@ public final class ConversationIntake {
       ConversationStore.setStatus(h, conversationId, status, now);
       Conversation after = ConversationStore.find(h, conversationId).orElseThrow();
       if (Conversation.ENDED.equals(status) && !Conversation.ENDED.equals(c.status())) {
-        outbox.conversationEnded(h, Outbox.Parties.load(h, after), now);
+        outbox.conversationEnded(h, outbox.parties(h, after), now);
       }
       return after;
     });

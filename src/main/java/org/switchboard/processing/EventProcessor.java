@@ -71,20 +71,23 @@ public final class EventProcessor {
     LeaseLost() { super("lease lost", null, false, false); }
   }
 
+  private record Loaded(Event event, Outbox.Parties parties) {}
+
   void process(QueueStore.Claim claim, String owner) {
     try {
-      Event event = db.read(h -> EventStore.find(h, claim.eventId())).orElseThrow();
+      // The claim marked the event processing. What the run needs is read at once: the event, and who the
+      // conversation involves (the run and the notifications of its completion both use it).
+      Loaded loaded = db.read(h -> {
+        Event e = EventStore.find(h, claim.eventId()).orElseThrow();
+        return new Loaded(e, outbox.parties(h, ConversationStore.find(h, claim.conversationId()).orElseThrow()));
+      });
+      Event event = loaded.event();
       if (claim.attempts() > retry.maxAttempts()) {
         fail(claim, owner, event, "gave up after " + retry.maxAttempts() + " attempts (the event kept crashing its worker)");
         return;
       }
-      db.write(h -> {
-        EventStore.markStarted(h, claim.eventId(), claim.attempts(), clock.millis());
-        return null;
-      });
-      Conversation conversation = db.read(h -> ConversationStore.find(h, claim.conversationId())).orElseThrow();
-      // Who the conversation involves, read once: the run and the notifications of its completion both use it.
-      Outbox.Parties parties = db.read(h -> Outbox.Parties.load(h, conversation));
+      Outbox.Parties parties = loaded.parties();
+      Conversation conversation = parties.conversation();
       Turn.Output output;
       if (!Conversation.ACTIVE.equals(conversation.status())) {
         output = silent(conversation);
@@ -109,7 +112,7 @@ public final class EventProcessor {
     Conversation conversation = parties.conversation();
     Bot bot = parties.bot();
     if (bot == null) throw new Turn.Failure("the conversation's bot no longer exists");
-    BotVersion version = db.read(h -> BotStore.version(h, bot.id(), conversation.botVersion()))
+    BotVersion version = db.catalog().version(bot.id(), conversation.botVersion())
         .orElseThrow(() -> new Turn.Failure("bot version " + conversation.botVersion() + " does not exist"));
     Contact contact = parties.contact();
     ObjectNode state = conversation.state().isObject() ? (ObjectNode) conversation.state() : Json.object();
@@ -147,7 +150,7 @@ public final class EventProcessor {
       String status = Conversation.ACTIVE.equals(before) ? out.conversationStatus() : before;
       ConversationStore.saveRuntime(h, conversation.id(), status, Json.write(out.variables()), Json.write(out.state()));
       if (Conversation.ENDED.equals(status) && !Conversation.ENDED.equals(before)) {
-        outbox.conversationEnded(h, Outbox.Parties.load(h, ConversationStore.find(h, conversation.id()).orElseThrow()), now);
+        outbox.conversationEnded(h, outbox.parties(h, ConversationStore.find(h, conversation.id()).orElseThrow()), now);
       }
       for (String cancelled : out.cancelledTimers()) TimerStore.delete(h, cancelled);
       for (Turn.Timer t : out.timers()) TimerStore.insert(h, t.id(), conversation.id(), t.kind(), t.dueAt());
@@ -181,7 +184,7 @@ public final class EventProcessor {
       if (!QueueStore.complete(h, claim.eventId(), owner)) throw new LeaseLost();
       ObjectNode result = result(List.of(), List.of(), error);
       EventStore.finish(h, event.id(), Event.FAILED, Json.write(result), now);
-      Outbox.Parties parties = ConversationStore.find(h, claim.conversationId()).map(c -> Outbox.Parties.load(h, c)).orElse(null);
+      Outbox.Parties parties = ConversationStore.find(h, claim.conversationId()).map(c -> outbox.parties(h, c)).orElse(null);
       outbox.eventFinished(h, finished(event, Event.FAILED, result, now), parties, now);
       return null;
     });

@@ -61,8 +61,10 @@ public final class Worker implements AutoCloseable {
         int free = slots.availablePermits();
         List<QueueStore.Claim> claims = List.of();
         if (free > 0) {
-          long now = clock.millis();
-          claims = db.write(h -> QueueStore.claim(h, db.dialect(), owner, now, now + LEASE_MS, free));
+          claims = db.write(h -> {
+            long now = clock.millis(); // inside the transaction: after the previous event's completion committed
+            return QueueStore.claim(h, db.dialect(), owner, now, now + LEASE_MS, free);
+          });
         }
         for (QueueStore.Claim claim : claims) {
           slots.acquireUninterruptibly();

@@ -32,12 +32,25 @@ public final class Database implements AutoCloseable {
   private final Jdbi jdbi;
   private final Dialect dialect;
   private final ReentrantLock writeLock = new ReentrantLock();
+  private final Catalog catalog = new Catalog(this);
   private volatile boolean migrated;
 
   private Database(HikariDataSource dataSource, Dialect dialect) {
     this.dataSource = dataSource;
     this.dialect = dialect;
     this.jdbi = Jdbi.create(dataSource);
+  }
+
+  /** The cached catalog rows of the hot paths. */
+  public Catalog catalog() { return catalog; }
+
+  /** A write transaction that changes catalog rows (projects, keys, bots, triggers, subscriptions, channels). */
+  public <T, X extends Exception> T writeCatalog(HandleCallback<T, X> work) throws X {
+    try {
+      return write(work);
+    } finally {
+      catalog.changed();
+    }
   }
 
   public static Database sqlite(Path dataDir) {
@@ -55,6 +68,8 @@ public final class Database implements AutoCloseable {
     config.addDataSourceProperty("busy_timeout", "10000");
     config.addDataSourceProperty("foreign_keys", "true");
     config.addDataSourceProperty("transaction_mode", "IMMEDIATE");
+    // sqlite-jdbc would otherwise query last_insert_rowid() after every insert; nothing reads generated keys.
+    config.addDataSourceProperty("jdbc.get_generated_keys", "false");
     config.setMaximumPoolSize(8);
     config.setConnectionTimeout(10_000);
     config.setMaxLifetime(0); // a local file does not go stale, and each connection keeps its prepared statements

@@ -51,12 +51,6 @@ public final class EventStore {
         .bind("p", projectId).bind("from", from).bind("limit", limit).map(EVENT).list();
   }
 
-  public static void markStarted(Handle h, String id, int attempts, long now) {
-    h.createUpdate("UPDATE events SET status = 'processing', attempts = :a, "
-            + "started_at = COALESCE(started_at, :now) WHERE id = :id")
-        .bind("id", id).bind("a", attempts).bind("now", now).execute();
-  }
-
   public static void finish(Handle h, String id, String status, String resultJson, long now) {
     h.createUpdate("UPDATE events SET status = :s, result = :r, completed_at = :now WHERE id = :id")
         .bind("id", id).bind("s", status).bind("r", resultJson).bind("now", now).execute();

@@ -26,11 +26,16 @@ public final class QueueStore {
             + "ORDER BY q.available_at, q.event_id LIMIT :limit" + dialect.forUpdateSkipLocked("q"))
         .bind("now", now).bind("limit", limit).mapTo(String.class).list();
     if (ids.isEmpty()) return List.of();
-    return h.createQuery("UPDATE queue SET lease_owner = :owner, lease_until = :until, attempts = attempts + 1 "
+    List<Claim> claims = h.createQuery("UPDATE queue SET lease_owner = :owner, lease_until = :until, attempts = attempts + 1 "
             + "WHERE event_id IN (<ids>) RETURNING event_id, conversation_id, attempts")
         .bind("owner", owner).bind("until", leaseUntil).bindList("ids", ids)
         .map((rs, ctx) -> new Claim(rs.getString("event_id"), rs.getString("conversation_id"), rs.getInt("attempts")))
         .list();
+    // The events show as processing from the claim on, in the same transaction (no write of its own per event).
+    h.createUpdate("UPDATE events SET status = 'processing', started_at = COALESCE(started_at, :now), "
+            + "attempts = (SELECT q.attempts FROM queue q WHERE q.event_id = events.id) WHERE id IN (<ids>)")
+        .bind("now", now).bindList("ids", ids).execute();
+    return claims;
   }
 
   /** Removes the entry if this owner still holds it; false means the lease was lost and the work must be dropped. */

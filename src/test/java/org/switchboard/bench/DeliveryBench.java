@@ -24,7 +24,7 @@ public final class DeliveryBench {
     for (int written = 0; written < count; written += 1000) {
       int batch = Math.min(1000, count - written);
       core.db().write(h -> {
-        var parties = Outbox.Parties.load(h, c);
+        var parties = outbox.parties(h, c);
         long now = System.currentTimeMillis();
         for (int i = 0; i < batch; i++) {
           var m = ConversationStore.appendMessage(h, org.switchboard.model.Ids.message(), c.id(), "bot", "text",
@@ -77,7 +77,7 @@ public final class DeliveryBench {
       core.subscriptions().create(project, Json.read("{\"topics\":[\"message.created\"],\"url\":\"http://127.0.0.1:"
           + receiverPort + "/hook\"}"));
       Conversation c = core.conversations().start(project, bot.id(), org.switchboard.intake.ContactInput.NONE, null, null);
-      Outbox outbox = new Outbox();
+      Outbox outbox = new Outbox(core.db().catalog());
       // A warm-up round lets the JIT compile the hot paths; the measured round is the sustained rate.
       int warmUp = Math.max(1_000, total / 3);
       prepare(core, outbox, c, warmUp);
