@@ -97,7 +97,7 @@ public final class App implements AutoCloseable {
     SafeHttp safeHttp = new SafeHttp(new AddressPolicy(config.webhookAllowPrivate()), Dispatcher.CONNECT_TIMEOUT, 1 << 20);
     BotRuntime runtime = new BotRuntime(new Outbound(safeHttp),
         new LanguageModel(new LanguageModel.Settings(config.llmBaseUrl(), config.llmApiKey(), config.llmModel())), clock);
-    Outbox outbox = new Outbox(db.catalog());
+    Outbox outbox = new Outbox(db.catalog(), committer);
     EventProcessor processor = new EventProcessor(db, committer, runtime, notifier, clock, options.retryPolicy(), outbox);
     Worker worker = new Worker(db, processor, clock, owner, config.workerConcurrency());
     Subscriptions subscriptions = new Subscriptions(db, clock, secrets);

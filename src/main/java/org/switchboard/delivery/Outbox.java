@@ -2,7 +2,10 @@ package org.switchboard.delivery;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.jdbi.v3.core.Handle;
 import org.switchboard.model.Bot;
 import org.switchboard.model.Contact;
@@ -15,6 +18,7 @@ import org.switchboard.model.Notification;
 import org.switchboard.model.Subscription;
 import org.switchboard.model.Views;
 import org.switchboard.store.Catalog;
+import org.switchboard.store.GroupCommitter;
 import org.switchboard.store.ContactStore;
 import org.switchboard.store.OutboxStore;
 
@@ -47,8 +51,12 @@ public final class Outbox {
   }
 
   private final Catalog catalog;
+  private final GroupCommitter committer;
 
-  public Outbox(Catalog catalog) { this.catalog = catalog; }
+  public Outbox(Catalog catalog, GroupCommitter committer) {
+    this.catalog = catalog;
+    this.committer = committer;
+  }
 
   /** Who a conversation involves, for its notifications (caller's transaction). */
   public Parties parties(Handle h, Conversation c) {
@@ -56,27 +64,27 @@ public final class Outbox {
     return new Parties(c, contact, catalog.bot(h, c.botId()).orElse(null));
   }
 
-  public Notification messageCreated(Handle h, Parties p, Message m, long now) {
+  public void messageCreated(Handle h, Parties p, Message m, long now) {
     ObjectNode data = Json.object();
     data.set("message", Views.message(m));
     p.into(data);
-    return publish(h, p.conversation().projectId(), MESSAGE_CREATED, p, data, now);
+    publish(h, p.conversation().projectId(), MESSAGE_CREATED, p, data, now);
   }
 
-  public Notification conversationStarted(Handle h, Parties p, long now) {
+  public void conversationStarted(Handle h, Parties p, long now) {
     ObjectNode data = Json.object();
     p.into(data);
-    return publish(h, p.conversation().projectId(), CONVERSATION_STARTED, p, data, now);
+    publish(h, p.conversation().projectId(), CONVERSATION_STARTED, p, data, now);
   }
 
-  public Notification conversationEnded(Handle h, Parties p, long now) {
+  public void conversationEnded(Handle h, Parties p, long now) {
     ObjectNode data = Json.object();
     p.into(data);
-    return publish(h, p.conversation().projectId(), CONVERSATION_ENDED, p, data, now);
+    publish(h, p.conversation().projectId(), CONVERSATION_ENDED, p, data, now);
   }
 
   /** event.completed, event.failed or event.dropped, by the event's status. */
-  public Notification eventFinished(Handle h, Event e, Parties p, long now) {
+  public void eventFinished(Handle h, Event e, Parties p, long now) {
     String topic = switch (e.status()) {
       case Event.COMPLETED -> EVENT_COMPLETED;
       case Event.FAILED -> EVENT_FAILED;
@@ -85,31 +93,72 @@ public final class Outbox {
     };
     ObjectNode data = Json.object();
     data.set("event", Views.event(e));
-    return publish(h, e.projectId(), topic, p, data, now);
+    publish(h, e.projectId(), topic, p, data, now);
   }
 
   /** A flow's emit step: {@code custom.<name>} with exactly the data the flow emitted. */
-  public Notification custom(Handle h, Parties p, String topic, JsonNode data, long now) {
-    return publish(h, p.conversation().projectId(), topic, p, data, now);
+  public void custom(Handle h, Parties p, String topic, JsonNode data, long now) {
+    publish(h, p.conversation().projectId(), topic, p, data, now);
   }
 
-  public Notification subscriptionDisabled(Handle h, Subscription s, String reason, long now) {
+  public void subscriptionDisabled(Handle h, Subscription s, String reason, long now) {
     ObjectNode data = Json.object();
     data.putObject("subscription").put("id", s.id()).put("url", s.url()).put("reason", reason);
-    return publish(h, s.projectId(), SUBSCRIPTION_DISABLED, null, data, now);
+    publish(h, s.projectId(), SUBSCRIPTION_DISABLED, null, data, now);
   }
 
-  private Notification publish(Handle h, String projectId, String topic, Parties p, JsonNode data, long now) {
-    String conversationId = p == null ? null : p.conversation().id();
-    String botId = p == null ? null : p.conversation().botId();
-    String externalId = p == null ? null : p.contactExternalId();
-    String channelId = p == null ? null : p.conversation().channelId();
-    Notification n = OutboxStore.append(h, Ids.next("ntf_"), projectId, topic, conversationId, botId, externalId,
-        Json.write(data), now);
-    for (Subscription s : catalog.activeSubscriptions(h, projectId)) {
-      if (!s.wants(topic, botId, externalId, channelId)) continue;
-      OutboxStore.insertDelivery(h, Ids.delivery(), s.id(), n, s.ordered(), now);
+  private void publish(Handle h, String projectId, String topic, Parties p, JsonNode data, long now) {
+    Published n = new Published(Ids.next("ntf_"), projectId, topic, p == null ? null : p.conversation().id(),
+        p == null ? null : p.conversation().botId(), p == null ? null : p.contactExternalId(),
+        p == null ? null : p.conversation().channelId(), Json.write(data), now);
+    Feed batched = committer.atBatchEnd(h, Feed.class, () -> new Feed(catalog));
+    if (batched != null) {
+      batched.add(n);
+    } else {
+      Feed single = new Feed(catalog);
+      single.add(n);
+      single.flush(h);
     }
-    return n;
+  }
+
+  private record Published(String id, String projectId, String topic, String conversationId, String botId,
+                           String contactExternalId, String channelId, String dataJson, long createdAt) {}
+
+  /**
+   * The notifications of one transaction, numbered in a project's feed and stored together when it ends: one
+   * counter update per project and batched inserts, and the project's row is locked only at the very end.
+   */
+  private static final class Feed implements GroupCommitter.BatchEnd {
+    private final Catalog catalog;
+    private final Map<String, List<Published>> byProject = new LinkedHashMap<>();
+
+    Feed(Catalog catalog) { this.catalog = catalog; }
+
+    void add(Published n) { byProject.computeIfAbsent(n.projectId(), k -> new ArrayList<>()).add(n); }
+
+    @Override
+    public void flush(Handle h) {
+      // Projects in a fixed order, so two transactions that lock several project rows cannot deadlock.
+      for (var entry : new java.util.TreeMap<>(byProject).entrySet()) {
+        List<Published> published = entry.getValue();
+        long seq = OutboxStore.advanceFeed(h, entry.getKey(), published.size()) - published.size();
+        List<Notification> numbered = new ArrayList<>(published.size());
+        List<OutboxStore.NewDelivery> deliveries = new ArrayList<>();
+        List<Subscription> subscriptions = catalog.activeSubscriptions(h, entry.getKey());
+        for (Published p : published) {
+          Notification n = new Notification(p.id(), p.projectId(), ++seq, p.topic(), p.conversationId(), p.botId(),
+              p.contactExternalId(), null, p.createdAt());
+          numbered.add(n);
+          for (Subscription s : subscriptions) {
+            if (s.wants(p.topic(), p.botId(), p.contactExternalId(), p.channelId())) {
+              deliveries.add(new OutboxStore.NewDelivery(Ids.delivery(), s.id(), n, s.ordered()));
+            }
+          }
+        }
+        OutboxStore.insertNotifications(h, numbered, published.stream().map(Published::dataJson).toList());
+        OutboxStore.insertDeliveries(h, deliveries);
+      }
+      byProject.clear();
+    }
   }
 }

@@ -1,39 +1,53 @@
 package org.switchboard.store;
 
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import io.micrometer.core.instrument.DistributionSummary;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
+import java.util.function.Supplier;
 import org.jdbi.v3.core.Handle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Group commit: callers hand in small units of write work and block; one thread runs as many waiting units as it
- * can in a single transaction and answers them all after the commit. A unit that fails is undone alone (the batch
- * runs again with a savepoint per unit) and the others still commit. With many concurrent callers this turns one fsync per
- * call into one fsync per batch.
+ * Group commit: callers hand in small units of write work and block; a lane runs as many waiting units as it can
+ * in a single transaction and answers them all after the commit. A unit that fails is undone alone (the batch runs
+ * again with a savepoint per unit) and the others still commit. With many concurrent callers this turns one fsync
+ * per call into one fsync per batch. One lane: SQLite has one writer, and on PostgreSQL more lanes measured slower
+ * (smaller batches, more commits; docs/benchmarks.md).
  */
 public final class GroupCommitter implements AutoCloseable {
   public interface Unit<T> {
     T run(Handle handle) throws Exception;
   }
 
+  /** Work the units of one batch hand over to be done once, at the end of the batch, just before it commits. */
+  public interface BatchEnd {
+    void flush(Handle handle);
+  }
+
   private record Pending<T>(Unit<T> unit, CompletableFuture<T> result) {}
 
   private static final Logger LOG = LoggerFactory.getLogger(GroupCommitter.class);
   private static final int MAX_BATCH = 512;
+  private static final int LANES = 1;
+  /** Deadlock and serialization failures: the whole batch is simply run again. */
+  private static final List<String> TRANSIENT_STATES = List.of("40P01", "40001");
 
   private final Database db;
   private final DistributionSummary batchSizes;
   private final Timer commitTimes;
   private final LinkedBlockingQueue<Pending<?>> queue = new LinkedBlockingQueue<>();
-  private final Thread thread;
+  private final List<Lane> lanes = new ArrayList<>();
+  private final ThreadLocal<Lane> currentLane = new ThreadLocal<>();
   private volatile boolean running = true;
 
   public GroupCommitter(Database db, MeterRegistry metrics) {
@@ -42,7 +56,7 @@ public final class GroupCommitter implements AutoCloseable {
         .publishPercentiles(0.5, 0.99).register(metrics);
     this.commitTimes = Timer.builder("switchboard_commit_duration").description("one group commit, all units and the commit")
         .publishPercentiles(0.5, 0.99).register(metrics);
-    this.thread = Thread.ofPlatform().name("group-commit").daemon(true).start(this::loop);
+    for (int i = 0; i < LANES; i++) lanes.add(new Lane("group-commit-" + i));
   }
 
   /** Runs the unit in the next batch and returns its result once the batch is committed. */
@@ -62,63 +76,102 @@ public final class GroupCommitter implements AutoCloseable {
     }
   }
 
-  private void loop() {
-    List<Pending<?>> batch = new ArrayList<>(MAX_BATCH);
-    while (running || !queue.isEmpty()) {
-      try {
-        Pending<?> first = queue.poll(200, TimeUnit.MILLISECONDS);
-        if (first == null) continue;
-        batch.add(first);
-        queue.drainTo(batch, MAX_BATCH - 1);
-        commit(batch);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      } finally {
-        batch.clear();
+  /**
+   * Inside a unit of a batch that runs all its units in one go: the batch's end-of-batch work under {@code key},
+   * made on first use. Null anywhere else (another transaction, or a batch re-run unit by unit after a failure),
+   * where the caller does the work at once.
+   */
+  @SuppressWarnings("unchecked")
+  public <E extends BatchEnd> E atBatchEnd(Handle h, Object key, Supplier<E> create) {
+    Lane lane = currentLane.get();
+    if (lane == null || h != lane.batchHandle) return null;
+    return (E) lane.batchEnds.computeIfAbsent(key, k -> create.get());
+  }
+
+  private final class Lane {
+    private final Thread thread;
+    // The optimistic batch now running and its end-of-batch work; touched by this lane's thread only.
+    private Handle batchHandle;
+    private final Map<Object, BatchEnd> batchEnds = new LinkedHashMap<>();
+
+    Lane(String name) {
+      thread = Thread.ofPlatform().name(name).daemon(true).start(this::loop);
+    }
+
+    private void loop() {
+      currentLane.set(this);
+      List<Pending<?>> batch = new ArrayList<>(MAX_BATCH);
+      while (running || !queue.isEmpty()) {
+        try {
+          Pending<?> first = queue.poll(200, TimeUnit.MILLISECONDS);
+          if (first == null) continue;
+          batch.add(first);
+          queue.drainTo(batch, MAX_BATCH - 1);
+          commit(batch);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        } finally {
+          batch.clear();
+        }
       }
+    }
+
+    private void commit(List<Pending<?>> batch) {
+      batchSizes.record(batch.size());
+      long start = System.nanoTime();
+      List<Object> results = null;
+      for (int attempt = 1; results == null; attempt++) {
+        try {
+          // Optimistic: all units in one transaction without savepoints. If any fails, the transaction is rolled
+          // back and the batch runs again with a savepoint per unit, so the failure is undone alone.
+          results = runBatch(batch, false);
+          if (results.stream().anyMatch(r -> r instanceof Failed)) results = runBatch(batch, true);
+        } catch (RuntimeException e) {
+          if (attempt < 3 && isTransient(e)) continue;
+          LOG.warn("a batch of {} writes failed to commit: {}", batch.size(), e.toString());
+          StorageUnavailable failure = new StorageUnavailable("the database did not commit: " + e.getMessage());
+          for (Pending<?> p : batch) p.result().completeExceptionally(failure);
+          return;
+        }
+      }
+      commitTimes.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+      for (int i = 0; i < batch.size(); i++) complete(batch.get(i), results.get(i));
+    }
+
+    private List<Object> runBatch(List<Pending<?>> batch, boolean isolated) {
+      List<Object> results = new ArrayList<>(batch.size());
+      try {
+        db.write(h -> {
+          results.clear();
+          batchHandle = isolated ? null : h;
+          for (int i = 0; i < batch.size(); i++) {
+            Object outcome = isolated ? runIsolated(h, batch.get(i), i) : runPlain(h, batch.get(i));
+            results.add(outcome);
+            if (!isolated && outcome instanceof Failed) throw new FirstFailure();
+          }
+          for (BatchEnd end : batchEnds.values()) end.flush(h);
+          return null;
+        });
+      } catch (FirstFailure rolledBack) {
+        // results ends with the failure; the caller runs the batch again, isolated
+      } finally {
+        batchHandle = null;
+        batchEnds.clear();
+      }
+      return results;
     }
   }
 
-  private void commit(List<Pending<?>> batch) {
-    batchSizes.record(batch.size());
-    long start = System.nanoTime();
-    List<Object> results;
-    try {
-      // Optimistic: all units in one transaction without savepoints. If any fails, the transaction is rolled back
-      // and the batch runs again with a savepoint per unit, so the failure is undone alone.
-      results = runBatch(batch, false);
-      if (results.stream().anyMatch(r -> r instanceof Failed)) results = runBatch(batch, true);
-    } catch (RuntimeException e) {
-      LOG.warn("a batch of {} writes failed to commit: {}", batch.size(), e.toString());
-      StorageUnavailable failure = new StorageUnavailable("the database did not commit: " + e.getMessage());
-      for (Pending<?> p : batch) p.result().completeExceptionally(failure);
-      return;
+  private static boolean isTransient(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SQLException sql && TRANSIENT_STATES.contains(sql.getSQLState())) return true;
     }
-    commitTimes.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-    for (int i = 0; i < batch.size(); i++) complete(batch.get(i), results.get(i));
+    return false;
   }
 
   private static final class FirstFailure extends RuntimeException {
     FirstFailure() { super(null, null, false, false); }
-  }
-
-  private List<Object> runBatch(List<Pending<?>> batch, boolean isolated) {
-    List<Object> results = new ArrayList<>(batch.size());
-    try {
-      db.write(h -> {
-        results.clear();
-        for (int i = 0; i < batch.size(); i++) {
-          Object outcome = isolated ? runIsolated(h, batch.get(i), i) : runPlain(h, batch.get(i));
-          results.add(outcome);
-          if (!isolated && outcome instanceof Failed) throw new FirstFailure();
-        }
-        return null;
-      });
-    } catch (FirstFailure rolledBack) {
-      // results ends with the failure; the caller runs the batch again, isolated
-    }
-    return results;
   }
 
   private static Object runPlain(Handle h, Pending<?> pending) {
@@ -155,10 +208,12 @@ public final class GroupCommitter implements AutoCloseable {
   @Override
   public void close() {
     running = false;
-    try {
-      thread.join(5_000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    for (Lane lane : lanes) {
+      try {
+        lane.thread.join(5_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 

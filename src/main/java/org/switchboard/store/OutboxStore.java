@@ -3,6 +3,7 @@ package org.switchboard.store;
 import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.PreparedBatch;
 import org.jdbi.v3.core.mapper.RowMapper;
 import org.switchboard.model.Delivery;
 import org.switchboard.model.DeliveryAttempt;
@@ -23,23 +24,39 @@ public final class OutboxStore {
   private OutboxStore() {}
 
   /** Appends to the project's feed with the next seq (the project row orders concurrent writers). */
-  public static Notification append(Handle h, String id, String projectId, String topic, String conversationId,
-                                    String botId, String contactExternalId, String dataJson, long now) {
-    long seq = h.createQuery("UPDATE projects SET feed_seq = feed_seq + 1 WHERE id = :p RETURNING feed_seq")
-        .bind("p", projectId).mapTo(Long.class).one();
-    h.createUpdate("INSERT INTO notifications (id, project_id, seq, topic, conversation_id, bot_id, contact_external_id, "
-            + "data, created_at) VALUES (:id, :p, :seq, :topic, :c, :bot, :contact, :data, :now)")
-        .bind("id", id).bind("p", projectId).bind("seq", seq).bind("topic", topic).bind("c", conversationId)
-        .bind("bot", botId).bind("contact", contactExternalId).bind("data", dataJson).bind("now", now).execute();
-    return new Notification(id, projectId, seq, topic, conversationId, botId, contactExternalId, Json.read(dataJson), now);
+  /** Reserves the next {@code count} positions of a project's feed; returns the last one. */
+  public static long advanceFeed(Handle h, String projectId, int count) {
+    return h.createQuery("UPDATE projects SET feed_seq = feed_seq + :n WHERE id = :p RETURNING feed_seq")
+        .bind("p", projectId).bind("n", count).mapTo(Long.class).one();
   }
 
-  public static void insertDelivery(Handle h, String id, String subscriptionId, Notification n, boolean ordered, long now) {
-    h.createUpdate("INSERT INTO deliveries (id, subscription_id, notification_id, project_id, conversation_id, seq, ordered, "
-            + "status, attempts, consecutive_failures, next_attempt_at, created_at) VALUES (:id, :s, :n, :p, :c, :seq, "
-            + ":ordered, 'pending', 0, 0, :now, :now)")
-        .bind("id", id).bind("s", subscriptionId).bind("n", n.id()).bind("p", n.projectId()).bind("c", n.conversationId())
-        .bind("seq", n.seq()).bind("ordered", Rows.flag(ordered)).bind("now", now).execute();
+  /** Numbered notifications and their data (JSON text), in one batch. */
+  public static void insertNotifications(Handle h, List<Notification> notifications, List<String> dataJson) {
+    PreparedBatch batch = h.prepareBatch("INSERT INTO notifications (id, project_id, seq, topic, conversation_id, bot_id, "
+        + "contact_external_id, data, created_at) VALUES (:id, :p, :seq, :topic, :c, :bot, :contact, :data, :now)");
+    for (int i = 0; i < notifications.size(); i++) {
+      Notification n = notifications.get(i);
+      batch.bind("id", n.id()).bind("p", n.projectId()).bind("seq", n.seq()).bind("topic", n.topic())
+          .bind("c", n.conversationId()).bind("bot", n.botId()).bind("contact", n.contactExternalId())
+          .bind("data", dataJson.get(i)).bind("now", n.createdAt()).add();
+    }
+    batch.execute();
+  }
+
+  public record NewDelivery(String id, String subscriptionId, Notification notification, boolean ordered) {}
+
+  public static void insertDeliveries(Handle h, List<NewDelivery> deliveries) {
+    if (deliveries.isEmpty()) return;
+    PreparedBatch batch = h.prepareBatch("INSERT INTO deliveries (id, subscription_id, notification_id, project_id, "
+        + "conversation_id, seq, ordered, status, attempts, consecutive_failures, next_attempt_at, created_at) VALUES "
+        + "(:id, :s, :n, :p, :c, :seq, :ordered, 'pending', 0, 0, :now, :now)");
+    for (NewDelivery d : deliveries) {
+      Notification n = d.notification();
+      batch.bind("id", d.id()).bind("s", d.subscriptionId()).bind("n", n.id()).bind("p", n.projectId())
+          .bind("c", n.conversationId()).bind("seq", n.seq()).bind("ordered", Rows.flag(d.ordered()))
+          .bind("now", n.createdAt()).add();
+    }
+    batch.execute();
   }
 
   public static List<Notification> feedAfter(Handle h, String projectId, long afterSeq, int limit) {

@@ -17,7 +17,7 @@ import org.switchboard.support.ServerProcess;
 /**
  * The performance suite behind {@code bench/run}: every figure of the performance goals, each next to its goal,
  * taken side by side with a bare ceiling server on the same machine in the same run. Flags: {@code --quick}
- * (shorter runs, for trying a change; not for the record), {@code --skip-pg}, {@code --skip-growth}.
+ * (shorter runs, for trying a change; not for the record), {@code --only ingest,pipeline,growth,pg} (a subset).
  */
 public final class BenchRun {
   static final String BODY = "{\"message\":\"hi\"}";
@@ -45,6 +45,11 @@ public final class BenchRun {
     System.exit(0);
   }
 
+  private boolean wants(String group) {
+    int at = flags.indexOf("--only");
+    return at < 0 || at + 1 >= flags.size() || List.of(flags.get(at + 1).split(",")).contains(group);
+  }
+
   private int warmSeconds() { return quick ? 3 : 8; }
 
   private int measureSeconds() { return quick ? 5 : 15; }
@@ -54,21 +59,21 @@ public final class BenchRun {
     double ceiling = ceiling();
     report.line("ceiling: bare Jetty, read body, 202", "%,.0f req/s".formatted(ceiling), "", null);
 
-    Wrk.Result empty;
+    Wrk.Result empty = null;
     // Ingest leaves a backlog for the worker, so the measures that need an idle worker get a node of their own.
-    try (Node node = Node.start(work.resolve("ingest"), null, jvmOptions, work.resolve("ingest.log"))) {
+    if (wants("ingest") || wants("growth")) try (Node node = Node.start(work.resolve("ingest"), null, jvmOptions, work.resolve("ingest.log"))) {
       report.ready(node.server.readyAfter());
       empty = asyncIngest(node, ceiling, 0.40, "async ingest, embedded, 64 conns");
       report.rss(node.server.peakRssBytes());
     }
-    try (Node node = Node.start(work.resolve("pipeline"), null, jvmOptions, work.resolve("pipeline.log"))) {
+    if (wants("pipeline")) try (Node node = Node.start(work.resolve("pipeline"), null, jvmOptions, work.resolve("pipeline.log"))) {
       report.ready(node.server.readyAfter());
       syncIngest(node, ceiling);
       endToEnd(node);
       report.rss(node.server.peakRssBytes());
     }
-    if (!flags.contains("--skip-growth")) growth(empty);
-    if (!flags.contains("--skip-pg")) {
+    if (wants("growth")) growth(empty);
+    if (wants("pg")) {
       try (Node node = Node.start(work.resolve("pg"), Pg.freshDatabase(), jvmOptions, work.resolve("pg.log"))) {
         asyncIngest(node, ceiling, 0.25, "async ingest, PostgreSQL, 64 conns");
         report.rss(node.server.peakRssBytes());
@@ -85,7 +90,10 @@ public final class BenchRun {
     command.addAll(List.of("-cp", System.getProperty("java.class.path"), CeilingServer.class.getName(), String.valueOf(port)));
     Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
     try {
-      new String(process.getInputStream().readNBytes("ready".length()));
+      var lines = new java.io.BufferedReader(new java.io.InputStreamReader(process.getInputStream()));
+      for (String line = lines.readLine(); !"ready".equals(line); line = lines.readLine()) {
+        if (line == null) throw new IllegalStateException("the ceiling server did not start");
+      }
       String url = "http://127.0.0.1:" + port + "/";
       Wrk.post(url, BODY, Map.of("Content-Type", "application/json"), 64, warmSeconds());
       return Wrk.post(url, BODY, Map.of("Content-Type", "application/json"), 64, measureSeconds()).requestsPerSecond();
