@@ -99,7 +99,7 @@ public final class App implements AutoCloseable {
         new LanguageModel(new LanguageModel.Settings(config.llmBaseUrl(), config.llmApiKey(), config.llmModel())), clock);
     Outbox outbox = new Outbox(db.catalog(), committer);
     EventProcessor processor = new EventProcessor(db, committer, runtime, notifier, clock, options.retryPolicy(), outbox);
-    Worker worker = new Worker(db, processor, clock, owner, config.workerConcurrency());
+    Worker worker = new Worker(db, committer, processor, clock, owner, config.workerConcurrency());
     Subscriptions subscriptions = new Subscriptions(db, clock, secrets);
     Dispatcher dispatcher = new Dispatcher(db, committer, safeHttp, subscriptions, outbox, notifier, clock, owner,
         DELIVERY_CONCURRENCY, options.deliverySchedule());

@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.switchboard.store.Database;
+import org.switchboard.store.GroupCommitter;
 import org.switchboard.store.QueueStore;
 
 /**
@@ -23,6 +24,7 @@ public final class Worker implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Worker.class);
 
   private final Database db;
+  private final GroupCommitter committer;
   private final EventProcessor processor;
   private final Clock clock;
   private final String owner;
@@ -35,8 +37,9 @@ public final class Worker implements AutoCloseable {
   private Thread loop;
   private Thread renewer;
 
-  public Worker(Database db, EventProcessor processor, Clock clock, String owner, int concurrency) {
+  public Worker(Database db, GroupCommitter committer, EventProcessor processor, Clock clock, String owner, int concurrency) {
     this.db = db;
+    this.committer = committer;
     this.processor = processor;
     this.clock = clock;
     this.owner = owner;
@@ -61,7 +64,8 @@ public final class Worker implements AutoCloseable {
         int free = slots.availablePermits();
         List<QueueStore.Claim> claims = List.of();
         if (free > 0) {
-          claims = db.write(h -> {
+          // Through the group commit, so a claim shares its commit with the intake's writes.
+          claims = committer.submit(h -> {
             long now = clock.millis(); // inside the transaction: after the previous event's completion committed
             return QueueStore.claim(h, db.dialect(), owner, now, now + LEASE_MS, free);
           });
