@@ -36,7 +36,7 @@ public final class Catalog {
     return db.read(h -> trigger(h, id));
   }
 
-  public Optional<Trigger> trigger(Handle h, String id) {
+  private Optional<Trigger> trigger(Handle h, String id) {
     return cached(new Key("trigger", id), k -> TriggerStore.find(h, id));
   }
 
