@@ -33,7 +33,8 @@ public final class Catalog {
   Catalog(Database db) { this.db = db; }
 
   public Optional<Trigger> trigger(String id) {
-    return db.read(h -> trigger(h, id));
+    Optional<Trigger> hit = hit(new Key("trigger", id));
+    return hit != null ? hit : db.read(h -> trigger(h, id));
   }
 
   private Optional<Trigger> trigger(Handle h, String id) {

@@ -38,7 +38,6 @@ public final class GroupCommitter implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(GroupCommitter.class);
   private static final int MAX_BATCH = 512;
-  private static final int LANES = 1;
   /** Deadlock and serialization failures: the whole batch is simply run again. */
   private static final List<String> TRANSIENT_STATES = List.of("40P01", "40001");
 
@@ -46,8 +45,7 @@ public final class GroupCommitter implements AutoCloseable {
   private final DistributionSummary batchSizes;
   private final Timer commitTimes;
   private final LinkedBlockingQueue<Pending<?>> queue = new LinkedBlockingQueue<>();
-  private final List<Lane> lanes = new ArrayList<>();
-  private final ThreadLocal<Lane> currentLane = new ThreadLocal<>();
+  private final Lane lane;
   private volatile boolean running = true;
 
   public GroupCommitter(Database db, MeterRegistry metrics) {
@@ -56,7 +54,7 @@ public final class GroupCommitter implements AutoCloseable {
         .publishPercentiles(0.5, 0.99).register(metrics);
     this.commitTimes = Timer.builder("switchboard_commit_duration").description("one group commit, all units and the commit")
         .publishPercentiles(0.5, 0.99).register(metrics);
-    for (int i = 0; i < LANES; i++) lanes.add(new Lane("group-commit-" + i));
+    this.lane = new Lane("group-commit");
   }
 
   /** Runs the unit in the next batch and returns its result once the batch is committed. */
@@ -83,8 +81,7 @@ public final class GroupCommitter implements AutoCloseable {
    */
   @SuppressWarnings("unchecked")
   public <E extends BatchEnd> E atBatchEnd(Handle h, Object key, Supplier<E> create) {
-    Lane lane = currentLane.get();
-    if (lane == null || h != lane.batchHandle) return null;
+    if (Thread.currentThread() != lane.thread || h != lane.batchHandle) return null;
     return (E) lane.batchEnds.computeIfAbsent(key, k -> create.get());
   }
 
@@ -99,7 +96,6 @@ public final class GroupCommitter implements AutoCloseable {
     }
 
     private void loop() {
-      currentLane.set(this);
       List<Pending<?>> batch = new ArrayList<>(MAX_BATCH);
       while (running || !queue.isEmpty()) {
         try {
@@ -208,12 +204,10 @@ public final class GroupCommitter implements AutoCloseable {
   @Override
   public void close() {
     running = false;
-    for (Lane lane : lanes) {
-      try {
-        lane.thread.join(5_000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+    try {
+      lane.thread.join(5_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

@@ -83,7 +83,7 @@ public final class BenchRun {
   }
 
   private double ceiling() throws Exception {
-    int port = freePort();
+    int port = ServerProcess.freePort();
     String java = ProcessHandle.current().info().command().orElse("java");
     List<String> command = new ArrayList<>(List.of(java));
     command.addAll(jvmOptions);
@@ -169,12 +169,6 @@ public final class BenchRun {
       report.line("async ingest with %,d events stored (filled in %.0f s)".formatted(count, prefillSeconds),
           "%,.0f req/s (%+.0f%% vs empty)".formatted(r.requestsPerSecond(), change * 100), "within 10%", change >= -0.10);
       report.rss(node.server.peakRssBytes());
-    }
-  }
-
-  static int freePort() throws java.io.IOException {
-    try (var s = new java.net.ServerSocket(0)) {
-      return s.getLocalPort();
     }
   }
 

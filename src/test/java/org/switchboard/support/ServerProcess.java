@@ -111,7 +111,7 @@ public final class ServerProcess implements AutoCloseable {
 
   public String output() throws IOException { return Files.readString(log); }
 
-  private static int freePort() throws IOException {
+  public static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();
     }
