@@ -25,6 +25,7 @@ import org.switchboard.catalog.Projects;
 import org.switchboard.catalog.Triggers;
 import org.switchboard.catalog.Subscriptions;
 import org.switchboard.delivery.Dispatcher;
+import org.switchboard.delivery.ClusterSignals;
 import org.switchboard.delivery.Notifier;
 import org.switchboard.store.OutboxStore;
 import org.switchboard.delivery.Outbox;
@@ -59,8 +60,10 @@ public final class App implements AutoCloseable {
   private final HttpServer http;
   private final TimerPoller timers;
   private final SafeHttp outboundHttp;
+  private final AutoCloseable clusterSignals;
 
-  private App(Core core, HttpServer http, TimerPoller timers, SafeHttp outboundHttp) {
+  private App(Core core, HttpServer http, TimerPoller timers, SafeHttp outboundHttp, AutoCloseable clusterSignals) {
+    this.clusterSignals = clusterSignals;
     this.core = core;
     this.http = http;
     this.timers = timers;
@@ -88,6 +91,8 @@ public final class App implements AutoCloseable {
     PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     GroupCommitter committer = new GroupCommitter(db, metrics);
     Notifier notifier = new Notifier();
+    // Several nodes share one PostgreSQL; their waiters and streams hear each other's commits.
+    AutoCloseable clusterSignals = config.embedded() ? () -> {} : new ClusterSignals(db, notifier).start();
     new JvmMemoryMetrics().bindTo(metrics);
     new JvmGcMetrics().bindTo(metrics);
     new JvmThreadMetrics().bindTo(metrics);
@@ -125,7 +130,7 @@ public final class App implements AutoCloseable {
     if (config.demo() && !db.read(ProjectStore::any)) Demo.create(core, console, config.httpPort());
     HttpServer http = new HttpServer(core).start("0.0.0.0", config.httpPort());
     LOG.info("Switchboard listening on port {} ({} database)", http.port(), config.embedded() ? "embedded SQLite" : "PostgreSQL");
-    return new App(core, http, timers, safeHttp);
+    return new App(core, http, timers, safeHttp, clusterSignals);
   }
 
   private static void migrate(Database db, Config config) {
@@ -214,6 +219,11 @@ public final class App implements AutoCloseable {
     core.worker().stop(3_000);
     core.dispatcher().stop(2_000);
     outboundHttp.close();
+    try {
+      clusterSignals.close();
+    } catch (Exception e) {
+      LOG.debug("closing cluster signals: {}", e.getMessage());
+    }
     core.committer().close();
     core.db().close();
     LOG.info("stopped");

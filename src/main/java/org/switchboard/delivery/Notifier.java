@@ -1,16 +1,19 @@
 package org.switchboard.delivery;
 
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * In-process wake-ups: a caller waiting for an event to finish, or a stream waiting for a conversation's next
  * message, sleeps here instead of polling hard. Waiters still re-read the database, which stays the truth (and
- * covers work done on another node), so a missed signal only costs latency.
+ * covers work done on another node), so a missed signal only costs latency. With several nodes a relay carries
+ * each signal to the others ({@link ClusterSignals}).
  */
 public final class Notifier {
   private final ConcurrentHashMap<String, Topic> topics = new ConcurrentHashMap<>();
+  private volatile Consumer<String> relay = key -> {};
 
   private static final class Topic {
     final ReentrantLock lock = new ReentrantLock();
@@ -79,7 +82,23 @@ public final class Notifier {
     }
   }
 
+  /** Every signal raised here is also handed to {@code relay} (for the other nodes). */
+  public void relayTo(Consumer<String> relay) { this.relay = relay; }
+
+  /** A signal raised on another node: wakes local waiters only. */
+  public void received(String key) { signalLocally(key); }
+
+  /** Signals from other nodes may have been missed (a lost connection): every waiter re-reads. */
+  public void receivedAll() {
+    for (String key : topics.keySet()) signalLocally(key);
+  }
+
   private void signal(String key) {
+    signalLocally(key);
+    relay.accept(key);
+  }
+
+  private void signalLocally(String key) {
     Topic topic = topics.get(key);
     if (topic == null) return;
     topic.lock.lock();

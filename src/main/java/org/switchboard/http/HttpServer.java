@@ -30,6 +30,7 @@ import org.switchboard.http.api.ProjectRoutes;
 import org.switchboard.http.api.TriggerRoutes;
 import org.switchboard.model.Json;
 import org.switchboard.model.Problem;
+import org.switchboard.store.Database;
 import org.switchboard.store.GroupCommitter;
 import org.switchboard.ui.UiRoutes;
 
@@ -74,9 +75,13 @@ public final class HttpServer implements AutoCloseable {
       new AeiRoutes(core, streams).register(api, config);
       new UiRoutes(core, stream).register(config);
       config.routes.exception(Problem.class, (e, ctx) -> Problems.write(ctx, e));
-      config.routes.exception(GroupCommitter.StorageUnavailable.class, (e, ctx) ->
-          Problems.write(ctx, new Problem(503, "Service unavailable", "storage is not available; retry shortly")));
+      config.routes.exception(GroupCommitter.StorageUnavailable.class, (e, ctx) -> storageUnavailable(ctx));
       config.routes.exception(Exception.class, (e, ctx) -> {
+        if (Database.unavailable(e)) {
+          LOG.warn("database unavailable on {} {}: {}", ctx.method(), ctx.path(), e.getMessage());
+          storageUnavailable(ctx);
+          return;
+        }
         LOG.error("unexpected failure on {} {}", ctx.method(), ctx.path(), e);
         Problems.write(ctx, new Problem(500, "Internal error", "the server failed to handle this request; it was logged"));
       });
@@ -96,6 +101,12 @@ public final class HttpServer implements AutoCloseable {
   }
 
   /** Errors Jetty answers before Javalin sees the request (bad URIs, bad headers): still problem+json. */
+  /** 503 with a hint to come back: the request was not acknowledged, so a retry loses nothing. */
+  private static void storageUnavailable(io.javalin.http.Context ctx) {
+    ctx.header("Retry-After", "1");
+    Problems.write(ctx, new Problem(503, "Service unavailable", "storage is not available; retry shortly"));
+  }
+
   private static boolean jettyError(Request request, Response response, Callback callback) {
     Object code = request.getAttribute(org.eclipse.jetty.server.handler.ErrorHandler.ERROR_STATUS);
     int status = code instanceof Integer i && i >= 400 ? i : 400;

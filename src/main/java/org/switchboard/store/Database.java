@@ -34,6 +34,7 @@ public final class Database implements AutoCloseable {
   private final ReentrantLock writeLock = new ReentrantLock();
   private final Catalog catalog = new Catalog(this);
   private volatile boolean migrated;
+  private java.util.Properties directLogin; // PostgreSQL: for connections that live outside the pool
 
   private Database(HikariDataSource dataSource, Dialect dialect) {
     this.dataSource = dataSource;
@@ -89,7 +90,19 @@ public final class Database implements AutoCloseable {
     config.setConnectionTimeout(5_000);
     // Start even when the database is down; /readyz says 503 until it answers.
     config.setInitializationFailTimeout(-1);
-    return new Database(new HikariDataSource(config), Dialect.POSTGRES);
+    Database db = new Database(new HikariDataSource(config), Dialect.POSTGRES);
+    db.directLogin = new java.util.Properties();
+    if (user != null) db.directLogin.setProperty("user", user);
+    if (password != null) db.directLogin.setProperty("password", password);
+    return db;
+  }
+
+  /**
+   * A PostgreSQL connection of its own, outside the pool, for a session that lasts (LISTEN). The caller closes it.
+   */
+  public java.sql.Connection openDirect() throws java.sql.SQLException {
+    if (dialect != Dialect.POSTGRES) throw new IllegalStateException("direct connections are for PostgreSQL");
+    return java.sql.DriverManager.getConnection(dataSource.getJdbcUrl(), directLogin);
   }
 
   public void migrate() {
@@ -124,6 +137,21 @@ public final class Database implements AutoCloseable {
     } catch (RuntimeException e) {
       return false;
     }
+  }
+
+  /** True when a failure means the database could not be reached (down, restarting, no free connection). */
+  public static boolean unavailable(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof org.jdbi.v3.core.ConnectionException || t instanceof java.sql.SQLTransientConnectionException
+          || t instanceof java.sql.SQLNonTransientConnectionException) {
+        return true;
+      }
+      if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null
+          && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P"))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   @Override

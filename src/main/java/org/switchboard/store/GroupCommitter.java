@@ -104,6 +104,11 @@ public final class GroupCommitter implements AutoCloseable {
           batch.add(first);
           queue.drainTo(batch, MAX_BATCH - 1);
           commit(batch);
+        } catch (RuntimeException | Error e) {
+          // This thread is every writer's only way to the database: it must outlive any one batch.
+          LOG.error("a group commit failed unexpectedly; its callers get 503", e);
+          StorageUnavailable failure = new StorageUnavailable("the database did not commit: " + e);
+          for (Pending<?> p : batch) p.result().completeExceptionally(failure);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
           return;
@@ -161,7 +166,9 @@ public final class GroupCommitter implements AutoCloseable {
 
   private static boolean isTransient(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof SQLException sql && TRANSIENT_STATES.contains(sql.getSQLState())) return true;
+      if (t instanceof SQLException sql && sql.getSQLState() != null && TRANSIENT_STATES.contains(sql.getSQLState())) {
+        return true;
+      }
     }
     return false;
   }

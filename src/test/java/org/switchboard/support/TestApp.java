@@ -81,34 +81,16 @@ public final class TestApp implements AutoCloseable {
   public Http anonymous() { return admin.as(null); }
 
   /** Creates a project and returns its id. */
-  public String project(String name) {
-    var r = admin.post("/v1/projects", Map.of("name", name));
-    if (r.status() != 201) throw new AssertionError(r.toString());
-    return r.json().get("id").asText();
-  }
+  public String project(String name) { return Fixtures.project(admin, name); }
 
-  public String apiKey(String projectId, String... permissions) {
-    var r = admin.post("/v1/projects/" + projectId + "/api-keys", Map.of("name", "k", "permissions", List.of(permissions)));
-    if (r.status() != 201) throw new AssertionError(r.toString());
-    return r.json().get("key").asText();
-  }
+  public String apiKey(String projectId, String... permissions) { return Fixtures.apiKey(admin, projectId, permissions); }
 
   /** Creates and publishes a bot from a YAML flow; returns its id. */
-  public String bot(String projectId, String yaml) {
-    var r = admin.post("/v1/projects/" + projectId + "/bots", Map.of("name", "bot-" + System.nanoTime(),
-        "definition", yaml, "publish", true));
-    if (r.status() != 201) throw new AssertionError(r.toString());
-    return r.json().get("id").asText();
-  }
+  public String bot(String projectId, String yaml) { return Fixtures.bot(admin, projectId, yaml); }
 
   /** Creates a trigger with extra fields; returns the whole answer. */
   public JsonNode trigger(String projectId, String botId, Map<String, Object> fields) {
-    Map<String, Object> body = new HashMap<>(fields);
-    body.putIfAbsent("name", "trigger-" + System.nanoTime());
-    body.put("botId", botId);
-    var r = admin.post("/v1/projects/" + projectId + "/triggers", body);
-    if (r.status() != 201) throw new AssertionError(r.toString());
-    return r.json();
+    return Fixtures.trigger(admin, projectId, botId, fields);
   }
 
   public static final String ECHO = """
