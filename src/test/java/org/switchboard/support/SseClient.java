@@ -21,8 +21,8 @@ public final class SseClient implements AutoCloseable {
   private volatile Stream<String> lines;
 
   public SseClient(String url, String token, String lastEventId) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + token)
-        .header("Accept", "text/event-stream");
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).header("Accept", "text/event-stream");
+    if (token != null) b.header("Authorization", "Bearer " + token);
     if (lastEventId != null) b.header("Last-Event-ID", lastEventId);
     response = client.sendAsync(b.build(), HttpResponse.BodyHandlers.ofLines());
     response.thenAcceptAsync(r -> {
