@@ -103,11 +103,12 @@ public final class App implements AutoCloseable {
     BotRuntime runtime = new BotRuntime(new Outbound(safeHttp),
         new LanguageModel(new LanguageModel.Settings(config.llmBaseUrl(), config.llmApiKey(), config.llmModel())), clock);
     Outbox outbox = new Outbox(db.catalog(), committer);
-    EventProcessor processor = new EventProcessor(db, committer, runtime, notifier, clock, options.retryPolicy(), outbox);
+    EventProcessor processor = new EventProcessor(db, committer, runtime, notifier, clock, options.retryPolicy(), outbox,
+        metrics);
     Worker worker = new Worker(db, committer, processor, clock, owner, config.workerConcurrency());
     Subscriptions subscriptions = new Subscriptions(db, clock, secrets);
     Dispatcher dispatcher = new Dispatcher(db, committer, safeHttp, subscriptions, outbox, notifier, clock, owner,
-        DELIVERY_CONCURRENCY, options.deliverySchedule());
+        DELIVERY_CONCURRENCY, options.deliverySchedule(), metrics);
     TriggerIntake triggerIntake = new TriggerIntake(db, committer, access, secrets, clock, worker::wake, outbox, notifier);
     Scheduler scheduler = new Scheduler(db, committer, triggerIntake, clock);
     IntakeWiring intake = new IntakeWiring(db, committer, clock, worker::wake, outbox, notifier);
@@ -118,6 +119,8 @@ public final class App implements AutoCloseable {
         new ContactConversations(intake, conversationIntake), notifier, new Replies(db, notifier), worker,
         dispatcher, scheduler, metrics);
     Gauge.builder("switchboard_queue_depth", () -> db.read(QueueStore::depth)).register(metrics);
+    Gauge.builder("switchboard_queue_oldest_seconds", () -> db.read(h -> QueueStore.oldestAgeMs(h, clock.millis())) / 1000.0)
+        .description("how long the longest-waiting event has been due").register(metrics);
     Gauge.builder("switchboard_events_in_flight", worker::inFlight).register(metrics);
     TimerPoller timers = new TimerPoller(db, core.conversations(), clock);
     if (options.startWorker()) {

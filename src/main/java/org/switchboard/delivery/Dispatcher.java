@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZonedDateTime;
@@ -69,8 +71,14 @@ public final class Dispatcher implements AutoCloseable {
   private volatile boolean running;
   private Thread loop;
 
+  private final Counter delivered;
+  private final Counter attemptsFailed;
+
   public Dispatcher(Database db, GroupCommitter committer, SafeHttp http, Subscriptions subscriptions, Outbox outbox,
-                    Notifier notifier, Clock clock, String owner, int concurrency, Schedule schedule) {
+                    Notifier notifier, Clock clock, String owner, int concurrency, Schedule schedule,
+                    MeterRegistry metrics) {
+    this.delivered = attempts(metrics, "delivered");
+    this.attemptsFailed = attempts(metrics, "failed");
     this.db = db;
     this.committer = committer;
     this.http = http;
@@ -81,6 +89,11 @@ public final class Dispatcher implements AutoCloseable {
     this.owner = owner;
     this.schedule = schedule;
     this.slots = new Semaphore(concurrency);
+  }
+
+  private static Counter attempts(MeterRegistry metrics, String outcome) {
+    return Counter.builder("switchboard_delivery_attempts").description("webhook delivery attempts, by outcome")
+        .tag("outcome", outcome).register(metrics);
   }
 
   public void start() {
@@ -168,6 +181,7 @@ public final class Dispatcher implements AutoCloseable {
                       long startedAt, long duration) {
     long now = clock.millis();
     boolean ok = status != null && status >= 200 && status < 300;
+    (ok ? delivered : attemptsFailed).increment();
     boolean gone = status != null && status == 410;
     String lastError = ok ? null : error != null ? error : "the endpoint answered " + status;
     boolean disabled = committer.submit(h -> {

@@ -56,6 +56,7 @@ public final class HttpServer implements AutoCloseable {
       config.jetty.modifyServer(server -> {
         server.setStopTimeout(4_000);
         server.setErrorHandler(HttpServer::jettyError);
+        server.setRequestLog(responseCounter(core.metrics()));
       });
       api = new Api(config);
       new ProjectRoutes(core, guard).register(api);
@@ -101,6 +102,19 @@ public final class HttpServer implements AutoCloseable {
   }
 
   /** Errors Jetty answers before Javalin sees the request (bad URIs, bad headers): still problem+json. */
+  /** Answers by status class, counted where Jetty sends them, so refusals made before any route count too. */
+  private static org.eclipse.jetty.server.RequestLog responseCounter(io.micrometer.core.instrument.MeterRegistry metrics) {
+    io.micrometer.core.instrument.Counter[] byClass = new io.micrometer.core.instrument.Counter[6];
+    for (int c = 1; c <= 5; c++) {
+      byClass[c] = io.micrometer.core.instrument.Counter.builder("switchboard_http_responses")
+          .description("HTTP answers by status class").tag("class", c + "xx").register(metrics);
+    }
+    return (request, response) -> {
+      int c = response.getStatus() / 100;
+      if (c >= 1 && c <= 5) byClass[c].increment();
+    };
+  }
+
   /** 503 with a hint to come back: the request was not acknowledged, so a retry loses nothing. */
   private static void storageUnavailable(io.javalin.http.Context ctx) {
     ctx.header("Retry-After", "1");

@@ -3,6 +3,8 @@ package org.switchboard.processing;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,8 +58,13 @@ public final class EventProcessor {
   private final RetryPolicy retry;
   private final Outbox outbox;
 
+  private final Counter completed;
+  private final Counter failed;
+
   public EventProcessor(Database db, GroupCommitter committer, BotRuntime runtime, Notifier notifier, Clock clock,
-                        RetryPolicy retry, Outbox outbox) {
+                        RetryPolicy retry, Outbox outbox, MeterRegistry metrics) {
+    this.completed = finished(metrics, Event.COMPLETED);
+    this.failed = finished(metrics, Event.FAILED);
     this.outbox = outbox;
     this.retry = retry;
     this.db = db;
@@ -65,6 +72,11 @@ public final class EventProcessor {
     this.runtime = runtime;
     this.notifier = notifier;
     this.clock = clock;
+  }
+
+  private static Counter finished(MeterRegistry metrics, String status) {
+    return Counter.builder("switchboard_events_finished").description("events that finished, by outcome")
+        .tag("status", status).register(metrics);
   }
 
   private static final class LeaseLost extends RuntimeException {
@@ -167,6 +179,7 @@ public final class EventProcessor {
       outbox.eventFinished(h, finished(event, Event.COMPLETED, result, now), parties, now);
       return null;
     });
+    completed.increment();
     notifier.eventFinished(event.id());
     notifier.conversationChanged(conversation.id());
     notifier.feedChanged(event.projectId());
@@ -188,6 +201,7 @@ public final class EventProcessor {
       outbox.eventFinished(h, finished(event, Event.FAILED, result, now), parties, now);
       return null;
     });
+    failed.increment();
     notifier.eventFinished(event.id());
     notifier.conversationChanged(claim.conversationId());
     notifier.feedChanged(event.projectId());

@@ -64,6 +64,12 @@ public final class QueueStore {
             + "WHERE lease_owner = :o").bind("o", owner).execute();
   }
 
+  /** How long the longest-waiting due event has waited; 0 for an empty queue. */
+  public static long oldestAgeMs(Handle h, long now) {
+    return now - h.createQuery("SELECT COALESCE(MIN(available_at), :now) FROM queue WHERE available_at <= :now")
+        .bind("now", now).mapTo(Long.class).one();
+  }
+
   public static long depth(Handle h) {
     return h.createQuery("SELECT COUNT(*) FROM queue").mapTo(Long.class).one();
   }

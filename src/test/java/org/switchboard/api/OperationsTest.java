@@ -23,6 +23,32 @@ class OperationsTest extends BothDatabases {
   }
 
   @Test
+  void theMetricsToAlertOnMove() {
+    double completed = metric("switchboard_events_finished_total{status=\"completed\"}");
+    double ok = metric("switchboard_http_responses_total{class=\"2xx\"}");
+    double refused = metric("switchboard_http_responses_total{class=\"4xx\"}");
+    String project = app.project("metrics");
+    JsonNode trigger = app.trigger(project, app.bot(project, org.switchboard.support.TestApp.ECHO), java.util.Map.of());
+    String eventId = app.client(trigger.get("secret").asText())
+        .post("/v1/triggers/" + trigger.get("id").asText() + "/events", java.util.Map.of("n", 1)).json().get("eventId").asText();
+    app.awaitEvent(eventId, "completed");
+    assertThat(app.anonymous().get("/v1/projects").status()).isEqualTo(401);
+    assertThat(metric("switchboard_events_finished_total{status=\"completed\"}")).isEqualTo(completed + 1);
+    assertThat(metric("switchboard_http_responses_total{class=\"2xx\"}")).isGreaterThanOrEqualTo(ok + 4);
+    assertThat(metric("switchboard_http_responses_total{class=\"4xx\"}")).isGreaterThanOrEqualTo(refused + 1);
+    assertThat(metric("switchboard_queue_oldest_seconds")).isGreaterThanOrEqualTo(0);
+    assertThat(app.anonymous().get("/metrics").body()).contains("switchboard_delivery_attempts_total{outcome=\"failed\"}")
+        .contains("switchboard_deliveries_pending");
+  }
+
+  private double metric(String series) {
+    for (String line : app.anonymous().get("/metrics").body().split("\n")) {
+      if (line.startsWith(series + " ")) return Double.parseDouble(line.substring(series.length() + 1).trim());
+    }
+    throw new AssertionError("no " + series + " in /metrics");
+  }
+
+  @Test
   void openApiDocumentsExactlyTheRoutes() {
     JsonNode doc = app.anonymous().get("/openapi.json").json();
     assertThat(doc.get("openapi").asText()).isEqualTo("3.1.0");

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.switchboard.support.LocalServer;
 import org.switchboard.support.TestApp;
 
-/** Receivers that fail, hang, redirect, answer 410 or Retry-After; ordered delivery; the attempt log. */
+/** Receivers that fail, hang, reset connections, redirect, answer 410 or Retry-After; ordered delivery; the attempt log. */
 class RetryAndOrderTest extends DeliveryTestBase {
 
   private JsonNode onlyDelivery(String subscriptionId) {
@@ -118,6 +118,37 @@ class RetryAndOrderTest extends DeliveryTestBase {
     JsonNode attempt = deliveries(sub).get(0).get("attempts").get(0);
     assertThat(attempt.get("error").asText()).contains("timed out");
     assertThat(attempt.get("durationMs").asLong()).isBetween(900L, 3000L);
+  }
+
+  @Test
+  void connectionsResetByTheReceiverAreRetried() throws Exception {
+    // A receiver that resets the first two connections (RST, no answer), then forwards to the real one.
+    AtomicInteger accepted = new AtomicInteger();
+    try (java.net.ServerSocket resetting = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+      Thread.ofVirtual().start(() -> {
+        while (!resetting.isClosed()) {
+          try (java.net.Socket s = resetting.accept()) {
+            s.getInputStream().read(new byte[1024]); // the request has begun
+            if (accepted.incrementAndGet() <= 2) {
+              s.setSoLinger(true, 0); // close with a reset
+              continue;
+            }
+            s.getOutputStream().write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok"
+                .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+          } catch (java.io.IOException closed) {
+            // the test is over, or the client went away
+          }
+        }
+      });
+      String sub = subscribe(Map.of("url", "http://127.0.0.1:" + resetting.getLocalPort() + "/reset")).get("id").asText();
+      fire(Map.of("n", 1), null);
+      awaitStatus(sub, "succeeded");
+      JsonNode log = onlyDelivery(sub).get("attempts");
+      assertThat(log).hasSize(3);
+      assertThat(log.get(0).get("error").asText()).isNotBlank();
+      assertThat(log.get(1).get("error").asText()).isNotBlank();
+      assertThat(log.get(2).get("status").asInt()).isEqualTo(200);
+    }
   }
 
   @Test
