@@ -21,6 +21,7 @@ import org.switchboard.support.DbKind;
 import org.switchboard.support.Http;
 import org.switchboard.support.LocalServer;
 import org.switchboard.support.SseClient;
+import org.switchboard.support.WsClient;
 import org.switchboard.support.TestApp;
 
 /**
@@ -112,9 +113,17 @@ class AuthorizationMatrixTest {
           leaks.add(caller + " " + route.method().name() + " " + path + " -> " + r.status() + " " + r.body());
         }
       }
+      // WebSockets take the key as ?api_key= (browsers cannot set headers) and refuse with a close code.
+      String key = sharedToken == null ? "" : "&api_key=" + sharedToken;
+      String ws = app.admin.base().replace("http://", "ws://");
+      outcomes.computeIfAbsent("WS /v1/projects/{projectId}/ws", k -> new LinkedHashMap<>())
+          .put(caller, webSocket(ws + "/v1/projects/" + shared.ids().get("projectId") + "/ws?x=1" + key));
+      outcomes.computeIfAbsent("WS /api/ws", k -> new LinkedHashMap<>())
+          .put(caller, webSocket(ws + "/api/ws?userId=u1&botId=" + shared.ids().get("botId") + key));
     }
     StringBuilder table = new StringBuilder("# endpoint | " + String.join(" ", CALLERS)
-        + "\n# ok = let through (2xx, or a 4xx about the request itself); 401, 403, 404 = refused\n");
+        + "\n# ok = let through (2xx, or a 4xx about the request itself); 401, 403, 404 = refused;"
+        + " WebSockets: ok = open, 44xx = closed with that code\n");
     outcomes.forEach((route, byCaller) -> table.append(route).append(" |")
         .append(byCaller.values().stream().map(o -> " " + o).reduce("", String::concat)).append('\n'));
     if (Boolean.getBoolean("switchboard.updateMatrix")) Files.writeString(MATRIX, table);
@@ -140,6 +149,15 @@ class AuthorizationMatrixTest {
     Object body = route.method().name().equals("GET") || route.method().name().equals("DELETE") ? null : Map.of();
     Http.Response r = app.anonymous().send(route.method().name(), path, body, headers);
     return new Answer(r.status(), r.body());
+  }
+
+  private static String webSocket(String url) {
+    try (WsClient ws = new WsClient(url)) {
+      Integer code = ws.closeStatusWithin(1_000);
+      return code == null ? "ok" : String.valueOf(code);
+    } catch (Exception refusedBeforeUpgrade) {
+      return "refused";
+    }
   }
 
   private static String outcome(int status) {

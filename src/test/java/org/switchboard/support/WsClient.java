@@ -45,6 +45,15 @@ public final class WsClient implements AutoCloseable {
 
   public int closeStatus() throws Exception { return closed.get(10, TimeUnit.SECONDS); }
 
+  /** The close code if the server closed within the time, else null (still open). */
+  public Integer closeStatusWithin(long millis) throws Exception {
+    try {
+      return closed.get(millis, TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.TimeoutException open) {
+      return null;
+    }
+  }
+
   @Override
   public void close() {
     try {
