@@ -164,7 +164,7 @@ class MultiNodeIT {
         nodes:
           main: [ { set: { n: "event.payload.n" } }, { wait: 1s }, { say: "woke {{vars.n}}" } ]
         """);
-    String at = Instant.now().plusSeconds(3).truncatedTo(ChronoUnit.SECONDS).toString();
+    String at = Instant.now().plusSeconds(5).truncatedTo(ChronoUnit.SECONDS).toString();
     List<String> schedules = new ArrayList<>();
     for (int i = 0; i < 10; i++) {
       schedules.add(Fixtures.trigger(node(i), project, scheduled,
