@@ -103,7 +103,7 @@ public final class ClusterSignals implements AutoCloseable {
         PGConnection pg = connection.unwrap(PGConnection.class);
         while (running) {
           PGNotification[] batch = pg.getNotifications(1_000);
-          if (batch == null) {
+          if (batch == null || batch.length == 0) {
             try (PreparedStatement alive = connection.prepareStatement("SELECT 1")) {
               alive.execute(); // finds a dead connection while idle
             }

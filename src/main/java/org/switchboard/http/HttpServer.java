@@ -2,10 +2,14 @@ package org.switchboard.http;
 
 import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
+import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import io.javalin.json.JavalinJackson;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
 import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.RequestLog;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.slf4j.Logger;
@@ -101,12 +105,11 @@ public final class HttpServer implements AutoCloseable {
     });
   }
 
-  /** Errors Jetty answers before Javalin sees the request (bad URIs, bad headers): still problem+json. */
   /** Answers by status class, counted where Jetty sends them, so refusals made before any route count too. */
-  private static org.eclipse.jetty.server.RequestLog responseCounter(io.micrometer.core.instrument.MeterRegistry metrics) {
-    io.micrometer.core.instrument.Counter[] byClass = new io.micrometer.core.instrument.Counter[6];
+  private static RequestLog responseCounter(MeterRegistry metrics) {
+    Counter[] byClass = new Counter[6];
     for (int c = 1; c <= 5; c++) {
-      byClass[c] = io.micrometer.core.instrument.Counter.builder("switchboard_http_responses")
+      byClass[c] = Counter.builder("switchboard_http_responses")
           .description("HTTP answers by status class").tag("class", c + "xx").register(metrics);
     }
     return (request, response) -> {
@@ -116,11 +119,12 @@ public final class HttpServer implements AutoCloseable {
   }
 
   /** 503 with a hint to come back: the request was not acknowledged, so a retry loses nothing. */
-  private static void storageUnavailable(io.javalin.http.Context ctx) {
+  private static void storageUnavailable(Context ctx) {
     ctx.header("Retry-After", "1");
     Problems.write(ctx, new Problem(503, "Service unavailable", "storage is not available; retry shortly"));
   }
 
+  /** Errors Jetty answers before Javalin sees the request (bad URIs, bad headers): still problem+json. */
   private static boolean jettyError(Request request, Response response, Callback callback) {
     Object code = request.getAttribute(org.eclipse.jetty.server.handler.ErrorHandler.ERROR_STATUS);
     int status = code instanceof Integer i && i >= 400 ? i : 400;
