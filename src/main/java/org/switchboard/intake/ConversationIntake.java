@@ -54,7 +54,12 @@ public final class ConversationIntake {
 
   /** Stores a new conversation and announces it (caller's transaction). */
   static Conversation open(org.jdbi.v3.core.Handle h, Outbox outbox, Conversation c, long now) {
-    ConversationStore.insert(h, c);
+    return open(h, outbox, c, now, 0);
+  }
+
+  /** As {@link #open}, with the first {@code reservedEvents} event positions taken ({@link Queue#acceptFirst}). */
+  static Conversation open(org.jdbi.v3.core.Handle h, Outbox outbox, Conversation c, long now, long reservedEvents) {
+    ConversationStore.insert(h, c, reservedEvents);
     outbox.conversationStarted(h, outbox.parties(h, c), now);
     return c;
   }

@@ -15,4 +15,10 @@ final class Queue {
     EventStore.insert(h, event, null);
     QueueStore.enqueue(h, event.id(), event.conversationId(), position, now);
   }
+
+  /** The first event of a conversation started in this transaction with its first position reserved. */
+  static void acceptFirst(Handle h, Event event, long now) {
+    EventStore.insert(h, event, null);
+    QueueStore.enqueue(h, event.id(), event.conversationId(), 1, now);
+  }
 }

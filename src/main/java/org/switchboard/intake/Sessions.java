@@ -19,13 +19,21 @@ import org.switchboard.store.Database;
 final class Sessions {
   private Sessions() {}
 
-  static Conversation resolve(Handle h, Database.Dialect dialect, Outbox outbox, Trigger trigger, String sessionKey,
-                              String contactId, int botVersion, long now) {
-    if (sessionKey == null) return start(h, outbox, trigger, contactId, botVersion, now, Ids.conversation());
+  /** The conversation an event goes to; {@code started} when it was opened for this event (position 1 reserved). */
+  record Resolved(Conversation conversation, boolean started) {}
+
+  static Resolved resolve(Handle h, Database.Dialect dialect, Outbox outbox, Trigger trigger, String sessionKey,
+                          String contactId, int botVersion, long now) {
+    if (sessionKey == null) return new Resolved(start(h, outbox, trigger, contactId, botVersion, now, Ids.conversation()), true);
     long openSince = now - trigger.sessionDurationSeconds() * 1000;
-    return join(h, dialect, trigger.id(), sessionKey,
-        c -> !Conversation.ENDED.equals(c.status()) && c.lastActivityAt() >= openSince,
-        id -> start(h, outbox, trigger, contactId, botVersion, now, id));
+    boolean[] started = {false};
+    Conversation c = join(h, dialect, trigger.id(), sessionKey,
+        open -> !Conversation.ENDED.equals(open.status()) && open.lastActivityAt() >= openSince,
+        id -> {
+          started[0] = true;
+          return start(h, outbox, trigger, contactId, botVersion, now, id);
+        });
+    return new Resolved(c, started[0]);
   }
 
   /** The conversation {@code key} names in {@code scopeId} while {@code stillOpen} holds, else a new one. */
@@ -47,6 +55,7 @@ final class Sessions {
     throw new IllegalStateException("session key " + key + " keeps changing");
   }
 
+  /** A new conversation of the trigger, its first event position reserved for the event that starts it. */
   static Conversation start(Handle h, Outbox outbox, Trigger trigger, String contactId, int botVersion, long now) {
     return start(h, outbox, trigger, contactId, botVersion, now, Ids.conversation());
   }
@@ -54,6 +63,6 @@ final class Sessions {
   private static Conversation start(Handle h, Outbox outbox, Trigger trigger, String contactId, int botVersion, long now,
                                     String id) {
     return ConversationIntake.open(h, outbox, new Conversation(id, trigger.projectId(), trigger.botId(), botVersion,
-        contactId, trigger.id(), null, null, Conversation.ACTIVE, Json.object(), Json.object(), now, now), now);
+        contactId, trigger.id(), null, null, Conversation.ACTIVE, Json.object(), Json.object(), now, now), now, 1);
   }
 }

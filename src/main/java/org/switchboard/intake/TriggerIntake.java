@@ -126,10 +126,11 @@ public final class TriggerIntake {
         }
       }
       String contactId = Contacts.resolve(h, trigger.projectId(), in.contact(), now);
-      var conversation = Sessions.resolve(h, db.dialect(), outbox, trigger, sessionKey, contactId, version, now);
-      Event event = new Event(eventId, trigger.projectId(), trigger.id(), null, conversation.id(), in.source(),
+      Sessions.Resolved to = Sessions.resolve(h, db.dialect(), outbox, trigger, sessionKey, contactId, version, now);
+      Event event = new Event(eventId, trigger.projectId(), trigger.id(), null, to.conversation().id(), in.source(),
           "trigger", Event.ACCEPTED, in.payload(), context(trigger, in), now, null, null, 0, null, null, null);
-      Queue.accept(h, event, now);
+      if (to.started()) Queue.acceptFirst(h, event, now);
+      else Queue.accept(h, event, now);
       return new Outcome(event, trigger, false);
     });
     if (!outcome.repeated()) {
@@ -151,7 +152,7 @@ public final class TriggerIntake {
     context.set("trigger", Json.object().put("id", trigger.id()).put("key", trigger.key()).put("name", trigger.name()));
     Event event = new Event(eventId, trigger.projectId(), trigger.id(), null, conversation.id(), "schedule", "schedule",
         Event.ACCEPTED, payload, context, now, null, null, 0, null, null, null);
-    Queue.accept(h, event, now);
+    Queue.acceptFirst(h, event, now);
     return event;
   }
 

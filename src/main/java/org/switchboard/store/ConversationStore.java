@@ -21,11 +21,18 @@ public final class ConversationStore {
 
   private ConversationStore() {}
 
-  public static void insert(Handle h, Conversation c) {
+  public static void insert(Handle h, Conversation c) { insert(h, c, 0); }
+
+  /**
+   * Stores a new conversation whose first {@code reservedEvents} event positions are already taken by the caller
+   * (a conversation started by its first event needs no separate position update).
+   */
+  public static void insert(Handle h, Conversation c, long reservedEvents) {
     h.createUpdate("INSERT INTO conversations (id, project_id, bot_id, bot_version, contact_id, trigger_id, channel_id, "
             + "external_id, status, variables, state, event_seq, message_seq, created_at, last_activity_at) VALUES (:id, "
-            + ":projectId, :botId, :botVersion, :contactId, :triggerId, :channelId, :externalId, :status, :variables, :state, 0, 0, :createdAt, "
+            + ":projectId, :botId, :botVersion, :contactId, :triggerId, :channelId, :externalId, :status, :variables, :state, :eventSeq, 0, :createdAt, "
             + ":lastActivityAt)")
+        .bind("eventSeq", reservedEvents)
         .bind("id", c.id()).bind("projectId", c.projectId()).bind("botId", c.botId()).bind("botVersion", c.botVersion())
         .bind("contactId", c.contactId()).bind("triggerId", c.triggerId()).bind("channelId", c.channelId())
         .bind("externalId", c.externalId()).bind("status", c.status()).bind("variables", Json.write(c.variables())).bind("state", Json.write(c.state()))

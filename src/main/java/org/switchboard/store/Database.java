@@ -4,8 +4,19 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLTransientConnectionException;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
 import org.flywaydb.core.Flyway;
+import org.jdbi.v3.core.ConnectionException;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
@@ -34,7 +45,7 @@ public final class Database implements AutoCloseable {
   private final ReentrantLock writeLock = new ReentrantLock();
   private final Catalog catalog = new Catalog(this);
   private volatile boolean migrated;
-  private java.util.Properties directLogin; // PostgreSQL: for connections that live outside the pool
+  private Properties directLogin; // PostgreSQL: for connections that live outside the pool
 
   private Database(HikariDataSource dataSource, Dialect dialect) {
     this.dataSource = dataSource;
@@ -91,7 +102,7 @@ public final class Database implements AutoCloseable {
     // Start even when the database is down; /readyz says 503 until it answers.
     config.setInitializationFailTimeout(-1);
     Database db = new Database(new HikariDataSource(config), Dialect.POSTGRES);
-    db.directLogin = new java.util.Properties();
+    db.directLogin = new Properties();
     if (user != null) db.directLogin.setProperty("user", user);
     if (password != null) db.directLogin.setProperty("password", password);
     return db;
@@ -100,9 +111,9 @@ public final class Database implements AutoCloseable {
   /**
    * A PostgreSQL connection of its own, outside the pool, for a session that lasts (LISTEN). The caller closes it.
    */
-  public java.sql.Connection openDirect() throws java.sql.SQLException {
+  public Connection openDirect() throws SQLException {
     if (dialect != Dialect.POSTGRES) throw new IllegalStateException("direct connections are for PostgreSQL");
-    return java.sql.DriverManager.getConnection(dataSource.getJdbcUrl(), directLogin);
+    return DriverManager.getConnection(dataSource.getJdbcUrl(), directLogin);
   }
 
   public void migrate() {
@@ -129,12 +140,21 @@ public final class Database implements AutoCloseable {
     return jdbi.withHandle(work);
   }
 
-  /** True when the database answers and the schema is current. */
+  /**
+   * True when the database answers within a second and the schema is current. The bound keeps health checks quick
+   * while the pool would wait its full connection timeout for a database that is away.
+   */
   public boolean ready() {
     if (!migrated) return false;
+    var probe = CompletableFuture.supplyAsync(
+        () -> jdbi.withHandle(h -> h.createQuery("SELECT 1").mapTo(Integer.class).one()) == 1,
+        runnable -> Thread.ofVirtual().start(runnable));
     try {
-      return jdbi.withHandle(h -> h.createQuery("SELECT 1").mapTo(Integer.class).one()) == 1;
-    } catch (RuntimeException e) {
+      return probe.get(1, TimeUnit.SECONDS);
+    } catch (TimeoutException | ExecutionException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
       return false;
     }
   }
@@ -142,11 +162,11 @@ public final class Database implements AutoCloseable {
   /** True when a failure means the database could not be reached (down, restarting, no free connection). */
   public static boolean unavailable(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause()) {
-      if (t instanceof org.jdbi.v3.core.ConnectionException || t instanceof java.sql.SQLTransientConnectionException
-          || t instanceof java.sql.SQLNonTransientConnectionException) {
+      if (t instanceof ConnectionException || t instanceof SQLTransientConnectionException
+          || t instanceof SQLNonTransientConnectionException) {
         return true;
       }
-      if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null
+      if (t instanceof SQLException sql && sql.getSQLState() != null
           && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P"))) {
         return true;
       }

@@ -253,7 +253,9 @@ class MultiNodeIT {
     cluster.stopPostgres();
     for (int i = 0; i < cluster.size(); i++) {
       int n = i;
+      long asked = System.nanoTime();
       TestApp.eventually(10_000, () -> node(n).as(null).get("/readyz").status() == 503, "node " + n + " not ready");
+      assertThat(System.nanoTime() - asked).as("a quick 503 from /readyz").isLessThan(3_000_000_000L);
     }
     Thread.sleep(2_000);
     cluster.startPostgres();
