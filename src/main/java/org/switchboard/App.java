@@ -91,6 +91,7 @@ public final class App implements AutoCloseable {
     PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     GroupCommitter committer = new GroupCommitter(db, metrics);
     Notifier notifier = new Notifier();
+    notifier.deliveriesOnlyFor(projectId -> !db.catalog().activeSubscriptions(projectId).isEmpty());
     // Several nodes share one PostgreSQL; their waiters and streams hear each other's commits.
     AutoCloseable clusterSignals = config.embedded() ? () -> {} : new ClusterSignals(db, notifier).start();
     new JvmMemoryMetrics().bindTo(metrics);

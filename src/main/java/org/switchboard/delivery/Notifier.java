@@ -2,6 +2,7 @@ package org.switchboard.delivery;
 
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -14,6 +15,7 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class Notifier {
   private final ConcurrentHashMap<String, Topic> topics = new ConcurrentHashMap<>();
   private volatile Consumer<String> relay = key -> {};
+  private volatile Predicate<String> hasSubscriptions = projectId -> true;
 
   private static final class Topic {
     final ReentrantLock lock = new ReentrantLock();
@@ -26,11 +28,17 @@ public final class Notifier {
 
   public void conversationChanged(String conversationId) { signal(conversationKey(conversationId)); }
 
-  /** New notifications in a project's feed: wakes its streams and the dispatcher. */
+  /** New notifications in a project's feed: wakes its streams, and the dispatcher if the project has subscriptions. */
   public void feedChanged(String projectId) {
     signal(feedKey(projectId));
-    deliveriesDue();
+    if (hasSubscriptions.test(projectId)) deliveriesDue();
   }
+
+  /**
+   * Which projects have subscriptions: the others' feed changes need not wake the dispatcher (retries and anything
+   * missed are found by its regular poll). Without this, every commit woke it.
+   */
+  public void deliveriesOnlyFor(Predicate<String> hasSubscriptions) { this.hasSubscriptions = hasSubscriptions; }
 
   /** Deliveries may be due: wakes the dispatcher. */
   public void deliveriesDue() { signal(DELIVERIES); }

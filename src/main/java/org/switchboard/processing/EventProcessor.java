@@ -158,7 +158,7 @@ public final class EventProcessor {
         outbox.messageCreated(h, parties, stored, now);
       }
       // A handoff or end that happened while the event ran wins over the flow's own status.
-      String before = ConversationStore.find(h, conversation.id()).map(Conversation::status).orElse(out.conversationStatus());
+      String before = ConversationStore.status(h, conversation.id()).orElse(out.conversationStatus());
       String status = Conversation.ACTIVE.equals(before) ? out.conversationStatus() : before;
       ConversationStore.saveRuntime(h, conversation.id(), status, Json.write(out.variables()), Json.write(out.state()));
       if (Conversation.ENDED.equals(status) && !Conversation.ENDED.equals(before)) {

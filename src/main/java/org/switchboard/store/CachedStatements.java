@@ -56,7 +56,7 @@ final class CachedStatements implements StatementBuilderFactory {
     }
   }
 
-  private static final class Builder implements StatementBuilder {
+  static final class Builder implements StatementBuilder {
     private final Connection physical;
     private final Map<String, PreparedStatement> idle;
     private final DefaultStatementBuilder plain = new DefaultStatementBuilder();
@@ -80,6 +80,21 @@ final class CachedStatements implements StatementBuilderFactory {
       if (statement == null || statement.isClosed()) statement = physical.prepareStatement(sql);
       lent.put(statement, sql);
       return statement;
+    }
+
+    /** A cached statement for direct use ({@link Sql}); hand it back with {@link #giveBack}. */
+    PreparedStatement lend(String sql) throws SQLException {
+      PreparedStatement statement = idle.remove(sql);
+      return statement == null || statement.isClosed() ? physical.prepareStatement(sql) : statement;
+    }
+
+    void giveBack(String sql, PreparedStatement statement) throws SQLException {
+      if (idle.containsKey(sql) || statement.isClosed()) {
+        statement.close();
+        return;
+      }
+      statement.clearParameters();
+      idle.put(sql, statement);
     }
 
     @Override

@@ -64,6 +64,11 @@ public final class Catalog {
     return loaded;
   }
 
+  public List<Subscription> activeSubscriptions(String projectId) {
+    List<Subscription> hit = hit(new Key("subscriptions", projectId));
+    return hit != null ? hit : db.read(h -> activeSubscriptions(h, projectId));
+  }
+
   public List<Subscription> activeSubscriptions(Handle h, String projectId) {
     return cached(new Key("subscriptions", projectId), k -> SubscriptionStore.active(h, projectId));
   }

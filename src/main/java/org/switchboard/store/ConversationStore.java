@@ -28,15 +28,11 @@ public final class ConversationStore {
    * (a conversation started by its first event needs no separate position update).
    */
   public static void insert(Handle h, Conversation c, long reservedEvents) {
-    h.createUpdate("INSERT INTO conversations (id, project_id, bot_id, bot_version, contact_id, trigger_id, channel_id, "
-            + "external_id, status, variables, state, event_seq, message_seq, created_at, last_activity_at) VALUES (:id, "
-            + ":projectId, :botId, :botVersion, :contactId, :triggerId, :channelId, :externalId, :status, :variables, :state, :eventSeq, 0, :createdAt, "
-            + ":lastActivityAt)")
-        .bind("eventSeq", reservedEvents)
-        .bind("id", c.id()).bind("projectId", c.projectId()).bind("botId", c.botId()).bind("botVersion", c.botVersion())
-        .bind("contactId", c.contactId()).bind("triggerId", c.triggerId()).bind("channelId", c.channelId())
-        .bind("externalId", c.externalId()).bind("status", c.status()).bind("variables", Json.write(c.variables())).bind("state", Json.write(c.state()))
-        .bind("createdAt", c.createdAt()).bind("lastActivityAt", c.lastActivityAt()).execute();
+    Sql.update(h, "INSERT INTO conversations (id, project_id, bot_id, bot_version, contact_id, trigger_id, channel_id, "
+            + "external_id, status, variables, state, event_seq, message_seq, created_at, last_activity_at) "
+            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)",
+        c.id(), c.projectId(), c.botId(), c.botVersion(), c.contactId(), c.triggerId(), c.channelId(), c.externalId(),
+        c.status(), Json.write(c.variables()), Json.write(c.state()), reservedEvents, c.createdAt(), c.lastActivityAt());
   }
 
   public static Optional<Conversation> find(Handle h, String id) {
@@ -102,9 +98,8 @@ public final class ConversationStore {
 
   /** Takes the next event position in the conversation and marks it active now. */
   public static long nextEventPosition(Handle h, String conversationId, long now) {
-    return h.createQuery("UPDATE conversations SET event_seq = event_seq + 1, last_activity_at = :now "
-            + "WHERE id = :id RETURNING event_seq")
-        .bind("id", conversationId).bind("now", now).mapTo(Long.class).one();
+    return Sql.returningLong(h, "UPDATE conversations SET event_seq = event_seq + 1, last_activity_at = ? "
+        + "WHERE id = ? RETURNING event_seq", now, conversationId);
   }
 
   public static void setStatus(Handle h, String id, String status, long now) {
@@ -112,9 +107,14 @@ public final class ConversationStore {
         .bind("s", status).bind("now", now).bind("id", id).execute();
   }
 
+  /** The conversation's status alone (no variables or state to read and parse). */
+  public static Optional<String> status(Handle h, String id) {
+    return Sql.queryString(h, "SELECT status FROM conversations WHERE id = ?", id);
+  }
+
   public static void saveRuntime(Handle h, String id, String status, String variablesJson, String stateJson) {
-    h.createUpdate("UPDATE conversations SET status = :s, variables = :v, state = :st WHERE id = :id")
-        .bind("s", status).bind("v", variablesJson).bind("st", stateJson).bind("id", id).execute();
+    Sql.update(h, "UPDATE conversations SET status = ?, variables = ?, state = ? WHERE id = ?", status, variablesJson,
+        stateJson, id);
   }
 
   public static Optional<String> sessionConversation(Handle h, String scopeId, String key, Database.Dialect d) {
@@ -137,12 +137,10 @@ public final class ConversationStore {
   /** Appends a message with the conversation's next sequence number. */
   public static Message appendMessage(Handle h, String id, String conversationId, String role, String type,
                                       String payloadJson, String eventId, long now) {
-    long seq = h.createQuery("UPDATE conversations SET message_seq = message_seq + 1 WHERE id = :id RETURNING message_seq")
-        .bind("id", conversationId).mapTo(Long.class).one();
-    h.createUpdate("INSERT INTO messages (id, conversation_id, seq, role, type, payload, event_id, created_at) "
-            + "VALUES (:id, :c, :seq, :role, :type, :payload, :event, :now)")
-        .bind("id", id).bind("c", conversationId).bind("seq", seq).bind("role", role).bind("type", type)
-        .bind("payload", payloadJson).bind("event", eventId).bind("now", now).execute();
+    long seq = Sql.returningLong(h, "UPDATE conversations SET message_seq = message_seq + 1 WHERE id = ? RETURNING message_seq",
+        conversationId);
+    Sql.update(h, "INSERT INTO messages (id, conversation_id, seq, role, type, payload, event_id, created_at) "
+        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", id, conversationId, seq, role, type, payloadJson, eventId, now);
     return new Message(id, conversationId, seq, role, type, Json.read(payloadJson), eventId, now);
   }
 

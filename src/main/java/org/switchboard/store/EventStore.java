@@ -19,17 +19,12 @@ public final class EventStore {
   private EventStore() {}
 
   public static void insert(Handle h, Event e, String replayOf) {
-    h.createUpdate("INSERT INTO events (id, project_id, trigger_id, channel_id, conversation_id, source, type, status, "
+    Sql.update(h, "INSERT INTO events (id, project_id, trigger_id, channel_id, conversation_id, source, type, status, "
             + "payload, context, received_at, started_at, completed_at, attempts, result, drop_reason, original_event_id, replay_of) "
-            + "VALUES (:id, :projectId, :triggerId, :channelId, :conversationId, :source, :type, :status, :payload, "
-            + ":context, :receivedAt, NULL, :completedAt, 0, :result, :dropReason, :originalEventId, :replayOf)")
-        .bind("id", e.id()).bind("projectId", e.projectId()).bind("triggerId", e.triggerId())
-        .bind("channelId", e.channelId()).bind("conversationId", e.conversationId()).bind("source", e.source())
-        .bind("type", e.type()).bind("status", e.status()).bind("payload", Json.write(e.payload()))
-        .bind("context", Json.write(e.context())).bind("receivedAt", e.receivedAt())
-        .bind("completedAt", e.completedAt()).bind("result", e.result() == null ? null : Json.write(e.result()))
-        .bind("dropReason", e.dropReason()).bind("originalEventId", e.originalEventId()).bind("replayOf", replayOf)
-        .execute();
+            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, 0, ?, ?, ?, ?)",
+        e.id(), e.projectId(), e.triggerId(), e.channelId(), e.conversationId(), e.source(), e.type(), e.status(),
+        Json.write(e.payload()), Json.write(e.context()), e.receivedAt(), e.completedAt(),
+        e.result() == null ? null : Json.write(e.result()), e.dropReason(), e.originalEventId(), replayOf);
   }
 
   public static Optional<Event> find(Handle h, String id) {
@@ -52,8 +47,7 @@ public final class EventStore {
   }
 
   public static void finish(Handle h, String id, String status, String resultJson, long now) {
-    h.createUpdate("UPDATE events SET status = :s, result = :r, completed_at = :now WHERE id = :id")
-        .bind("id", id).bind("s", status).bind("r", resultJson).bind("now", now).execute();
+    Sql.update(h, "UPDATE events SET status = ?, result = ?, completed_at = ? WHERE id = ?", status, resultJson, now, id);
   }
 
   /** Back to accepted while a retry waits; the last error stays visible in the result. */

@@ -13,9 +13,8 @@ public final class QueueStore {
   private QueueStore() {}
 
   public static void enqueue(Handle h, String eventId, String conversationId, long position, long availableAt) {
-    h.createUpdate("INSERT INTO queue (event_id, conversation_id, position, available_at, lease_owner, lease_until, attempts) "
-            + "VALUES (:e, :c, :p, :at, NULL, NULL, 0)")
-        .bind("e", eventId).bind("c", conversationId).bind("p", position).bind("at", availableAt).execute();
+    Sql.update(h, "INSERT INTO queue (event_id, conversation_id, position, available_at, lease_owner, lease_until, attempts) "
+        + "VALUES (?, ?, ?, ?, NULL, NULL, 0)", eventId, conversationId, position, availableAt);
   }
 
   /** Leases up to {@code limit} claimable heads to {@code owner} until {@code leaseUntil}. */
@@ -40,8 +39,7 @@ public final class QueueStore {
 
   /** Removes the entry if this owner still holds it; false means the lease was lost and the work must be dropped. */
   public static boolean complete(Handle h, String eventId, String owner) {
-    return h.createUpdate("DELETE FROM queue WHERE event_id = :e AND lease_owner = :o")
-        .bind("e", eventId).bind("o", owner).execute() > 0;
+    return Sql.update(h, "DELETE FROM queue WHERE event_id = ? AND lease_owner = ?", eventId, owner) > 0;
   }
 
   public static boolean postpone(Handle h, String eventId, String owner, long availableAt) {

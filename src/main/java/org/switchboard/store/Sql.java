@@ -1,0 +1,73 @@
+package org.switchboard.store;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
+
+/**
+ * The writer's hottest statements, run on the handle's connection with positional parameters. JDBI's per-call
+ * work (named binding, argument lookup, config) was 28% of the group-commit thread's CPU in the ingest profile
+ * (docs/benchmarks.md); these few statements skip it. Everything else stays on JDBI.
+ */
+final class Sql {
+  private Sql() {}
+
+  @FunctionalInterface
+  private interface Run<T> {
+    T on(PreparedStatement statement) throws SQLException;
+  }
+
+  /** An INSERT, UPDATE or DELETE; returns the rows changed. */
+  static int update(Handle h, String sql, Object... args) {
+    return run(h, sql, args, PreparedStatement::executeUpdate);
+  }
+
+  /** A statement that returns one long (UPDATE ... RETURNING); fails when it returns no row. */
+  static long returningLong(Handle h, String sql, Object... args) {
+    return run(h, sql, args, statement -> {
+      try (ResultSet rs = statement.executeQuery()) {
+        if (!rs.next()) throw new SQLException("no row for: " + sql);
+        return rs.getLong(1);
+      }
+    });
+  }
+
+  /** A query for one text column of at most one row; empty when there is no row. */
+  static Optional<String> queryString(Handle h, String sql, Object... args) {
+    return run(h, sql, args, statement -> {
+      try (ResultSet rs = statement.executeQuery()) {
+        return rs.next() ? Optional.ofNullable(rs.getString(1)) : Optional.empty();
+      }
+    });
+  }
+
+  private static <T> T run(Handle h, String sql, Object[] args, Run<T> work) {
+    CachedStatements.Builder cache = h.getStatementBuilder() instanceof CachedStatements.Builder b ? b : null;
+    try {
+      PreparedStatement statement = cache != null ? cache.lend(sql) : h.getConnection().prepareStatement(sql);
+      try {
+        for (int i = 0; i < args.length; i++) bind(statement, i + 1, args[i]);
+        return work.on(statement);
+      } finally {
+        if (cache != null) cache.giveBack(sql, statement);
+        else statement.close();
+      }
+    } catch (SQLException e) {
+      throw new UnableToExecuteStatementException(e, null);
+    }
+  }
+
+  private static void bind(PreparedStatement statement, int index, Object value) throws SQLException {
+    switch (value) {
+      case null -> statement.setNull(index, Types.NULL);
+      case String text -> statement.setString(index, text);
+      case Long number -> statement.setLong(index, number);
+      case Integer number -> statement.setInt(index, number);
+      default -> throw new IllegalArgumentException("unsupported parameter type " + value.getClass());
+    }
+  }
+}
