@@ -1,9 +1,9 @@
 package org.switchboard.store;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.statement.PreparedBatch;
 import org.jdbi.v3.core.mapper.RowMapper;
 import org.switchboard.model.Delivery;
 import org.switchboard.model.DeliveryAttempt;
@@ -26,37 +26,34 @@ public final class OutboxStore {
   /** Appends to the project's feed with the next seq (the project row orders concurrent writers). */
   /** Reserves the next {@code count} positions of a project's feed; returns the last one. */
   public static long advanceFeed(Handle h, String projectId, int count) {
-    return h.createQuery("UPDATE projects SET feed_seq = feed_seq + :n WHERE id = :p RETURNING feed_seq")
-        .bind("p", projectId).bind("n", count).mapTo(Long.class).one();
+    return Sql.returningLong(h, "UPDATE projects SET feed_seq = feed_seq + ? WHERE id = ? RETURNING feed_seq", count,
+        projectId);
   }
 
   /** Numbered notifications and their data (JSON text), in one batch. */
   public static void insertNotifications(Handle h, List<Notification> notifications, List<String> dataJson) {
-    PreparedBatch batch = h.prepareBatch("INSERT INTO notifications (id, project_id, seq, topic, conversation_id, bot_id, "
-        + "contact_external_id, data, created_at) VALUES (:id, :p, :seq, :topic, :c, :bot, :contact, :data, :now)");
+    List<Object[]> rows = new ArrayList<>(notifications.size());
     for (int i = 0; i < notifications.size(); i++) {
       Notification n = notifications.get(i);
-      batch.bind("id", n.id()).bind("p", n.projectId()).bind("seq", n.seq()).bind("topic", n.topic())
-          .bind("c", n.conversationId()).bind("bot", n.botId()).bind("contact", n.contactExternalId())
-          .bind("data", dataJson.get(i)).bind("now", n.createdAt()).add();
+      rows.add(new Object[] {n.id(), n.projectId(), n.seq(), n.topic(), n.conversationId(), n.botId(),
+          n.contactExternalId(), dataJson.get(i), n.createdAt()});
     }
-    batch.execute();
+    Sql.batch(h, "INSERT INTO notifications (id, project_id, seq, topic, conversation_id, bot_id, contact_external_id, "
+        + "data, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows);
   }
 
   public record NewDelivery(String id, String subscriptionId, Notification notification, boolean ordered) {}
 
   public static void insertDeliveries(Handle h, List<NewDelivery> deliveries) {
-    if (deliveries.isEmpty()) return;
-    PreparedBatch batch = h.prepareBatch("INSERT INTO deliveries (id, subscription_id, notification_id, project_id, "
-        + "conversation_id, seq, ordered, status, attempts, consecutive_failures, next_attempt_at, created_at) VALUES "
-        + "(:id, :s, :n, :p, :c, :seq, :ordered, 'pending', 0, 0, :now, :now)");
+    List<Object[]> rows = new ArrayList<>(deliveries.size());
     for (NewDelivery d : deliveries) {
       Notification n = d.notification();
-      batch.bind("id", d.id()).bind("s", d.subscriptionId()).bind("n", n.id()).bind("p", n.projectId())
-          .bind("c", n.conversationId()).bind("seq", n.seq()).bind("ordered", Rows.flag(d.ordered()))
-          .bind("now", n.createdAt()).add();
+      rows.add(new Object[] {d.id(), d.subscriptionId(), n.id(), n.projectId(), n.conversationId(), n.seq(),
+          Rows.flag(d.ordered()), n.createdAt(), n.createdAt()});
     }
-    batch.execute();
+    Sql.batch(h, "INSERT INTO deliveries (id, subscription_id, notification_id, project_id, conversation_id, seq, "
+        + "ordered, status, attempts, consecutive_failures, next_attempt_at, created_at) "
+        + "VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', 0, 0, ?, ?)", rows);
   }
 
   public static List<Notification> feedAfter(Handle h, String projectId, long afterSeq, int limit) {

@@ -4,6 +4,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
@@ -33,6 +34,18 @@ final class Sql {
         if (!rs.next()) throw new SQLException("no row for: " + sql);
         return rs.getLong(1);
       }
+    });
+  }
+
+  /** One statement for many rows, sent as a JDBC batch (one multi-row insert on PostgreSQL). */
+  static void batch(Handle h, String sql, List<Object[]> rows) {
+    if (rows.isEmpty()) return;
+    run(h, sql, new Object[0], statement -> {
+      for (Object[] row : rows) {
+        for (int i = 0; i < row.length; i++) bind(statement, i + 1, row[i]);
+        statement.addBatch();
+      }
+      return statement.executeBatch();
     });
   }
 
