@@ -31,6 +31,7 @@ import org.switchboard.store.OutboxStore;
 import org.switchboard.delivery.Outbox;
 import org.switchboard.delivery.Replies;
 import org.switchboard.http.HttpServer;
+import org.switchboard.intake.Handoff;
 import org.switchboard.intake.ChannelIntake;
 import org.switchboard.intake.ContactConversations;
 import org.switchboard.intake.IntakeWiring;
@@ -110,7 +111,8 @@ public final class App implements AutoCloseable {
     Subscriptions subscriptions = new Subscriptions(db, clock, secrets);
     Dispatcher dispatcher = new Dispatcher(db, committer, safeHttp, subscriptions, outbox, notifier, clock, owner,
         DELIVERY_CONCURRENCY, options.deliverySchedule(), metrics);
-    TriggerIntake triggerIntake = new TriggerIntake(db, committer, access, secrets, clock, worker::wake, outbox, notifier);
+    TriggerIntake triggerIntake = new TriggerIntake(db, committer, access, secrets, clock, worker::wake,
+        options.startWorker() ? worker : Handoff.NONE, outbox, notifier);
     Scheduler scheduler = new Scheduler(db, committer, triggerIntake, clock);
     IntakeWiring intake = new IntakeWiring(db, committer, clock, worker::wake, outbox, notifier);
     ConversationIntake conversationIntake = new ConversationIntake(intake);

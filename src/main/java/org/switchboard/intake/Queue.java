@@ -16,6 +16,16 @@ final class Queue {
     QueueStore.enqueue(h, event.id(), event.conversationId(), position, now);
   }
 
+  /** As {@link #acceptFirst}, the event stored as processing and leased to {@code owner} (see {@link Handoff}). */
+  static Event acceptFirstLeased(Handle h, Event accepted, long now, String owner, long leaseUntil) {
+    Event leased = new Event(accepted.id(), accepted.projectId(), accepted.triggerId(), accepted.channelId(),
+        accepted.conversationId(), accepted.source(), accepted.type(), Event.PROCESSING, accepted.payload(),
+        accepted.context(), accepted.receivedAt(), now, null, 1, null, null, null);
+    EventStore.insert(h, leased, null);
+    QueueStore.enqueueLeased(h, leased.id(), leased.conversationId(), 1, now, owner, leaseUntil);
+    return leased;
+  }
+
   /** The first event of a conversation started in this transaction with its first position reserved. */
   static void acceptFirst(Handle h, Event event, long now) {
     EventStore.insert(h, event, null);

@@ -62,12 +62,14 @@ public final class TriggerIntake {
   private final Secrets secrets;
   private final Clock clock;
   private final Runnable wakeWorkers;
+  private final Handoff handoff;
   private final Outbox outbox;
   private final Notifier notifier;
   private final Cache<String, byte[]> secretDigests = Caffeine.newBuilder().maximumSize(10_000).build();
 
   public TriggerIntake(Database db, GroupCommitter committer, Access access, Secrets secrets, Clock clock,
-                       Runnable wakeWorkers, Outbox outbox, Notifier notifier) {
+                       Runnable wakeWorkers, Handoff handoff, Outbox outbox, Notifier notifier) {
+    this.handoff = handoff;
     this.outbox = outbox;
     this.notifier = notifier;
     this.db = db;
@@ -111,28 +113,45 @@ public final class TriggerIntake {
     String sessionKey = trigger.sessionDurationSeconds() == 0 ? null
         : in.sessionKey() != null ? "session:" + in.sessionKey() : in.contact().sessionKey();
     String eventId = Ids.event();
-    Outcome outcome = committer.submit(h -> {
-      if (in.idempotencyKey() != null) {
-        Optional<String> earlier = EventStore.idempotencyKey(h, "trigger:" + trigger.id(), in.idempotencyKey(),
-            eventId, now, now - IDEMPOTENCY_WINDOW_MS);
-        if (earlier.isPresent()) return new Outcome(EventStore.find(h, earlier.get()).orElseThrow(), trigger, true);
-      }
-      if (dropReason != null) return new Outcome(drop(h, trigger, in, eventId, now, dropReason, null), trigger, false);
-      if (trigger.ignoreDuplicates()) {
-        Optional<String> original = EventStore.fingerprint(h, trigger.id(), fingerprint(in.payload()), eventId, now,
-            now - trigger.duplicateWindowSeconds() * 1000);
-        if (original.isPresent()) {
-          return new Outcome(drop(h, trigger, in, eventId, now, "duplicate", original.get()), trigger, false);
+    Handoff.Reservation slot = dropReason == null ? handoff.reserve() : null;
+    boolean[] leased = {false}; // set by the last run of the unit (the committer may run it twice)
+    Outcome outcome;
+    try {
+      outcome = committer.submit(h -> {
+        leased[0] = false;
+        if (in.idempotencyKey() != null) {
+          Optional<String> earlier = EventStore.idempotencyKey(h, "trigger:" + trigger.id(), in.idempotencyKey(),
+              eventId, now, now - IDEMPOTENCY_WINDOW_MS);
+          if (earlier.isPresent()) return new Outcome(EventStore.find(h, earlier.get()).orElseThrow(), trigger, true);
         }
-      }
-      String contactId = Contacts.resolve(h, trigger.projectId(), in.contact(), now);
-      Sessions.Resolved to = Sessions.resolve(h, db.dialect(), outbox, trigger, sessionKey, contactId, version, now);
-      Event event = new Event(eventId, trigger.projectId(), trigger.id(), null, to.conversation().id(), in.source(),
-          "trigger", Event.ACCEPTED, in.payload(), context(trigger, in), now, null, null, 0, null, null, null);
-      if (to.started()) Queue.acceptFirst(h, event, now);
-      else Queue.accept(h, event, now);
-      return new Outcome(event, trigger, false);
-    });
+        if (dropReason != null) return new Outcome(drop(h, trigger, in, eventId, now, dropReason, null), trigger, false);
+        if (trigger.ignoreDuplicates()) {
+          Optional<String> original = EventStore.fingerprint(h, trigger.id(), fingerprint(in.payload()), eventId, now,
+              now - trigger.duplicateWindowSeconds() * 1000);
+          if (original.isPresent()) {
+            return new Outcome(drop(h, trigger, in, eventId, now, "duplicate", original.get()), trigger, false);
+          }
+        }
+        String contactId = Contacts.resolve(h, trigger.projectId(), in.contact(), now);
+        Sessions.Resolved to = Sessions.resolve(h, db.dialect(), outbox, trigger, sessionKey, contactId, version, now);
+        Event event = new Event(eventId, trigger.projectId(), trigger.id(), null, to.conversation().id(), in.source(),
+            "trigger", Event.ACCEPTED, in.payload(), context(trigger, in), now, null, null, 0, null, null, null);
+        if (to.started() && slot != null) {
+          leased[0] = true;
+          return new Outcome(Queue.acceptFirstLeased(h, event, now, slot.owner(), slot.leaseUntil(now)), trigger, false);
+        }
+        if (to.started()) Queue.acceptFirst(h, event, now);
+        else Queue.accept(h, event, now);
+        return new Outcome(event, trigger, false);
+      });
+    } catch (RuntimeException e) {
+      if (slot != null) slot.cancel();
+      throw e;
+    }
+    if (slot != null) {
+      if (leased[0]) slot.run(outcome.event().id(), outcome.event().conversationId());
+      else slot.cancel();
+    }
     if (!outcome.repeated()) {
       if (Event.ACCEPTED.equals(outcome.event().status())) wakeWorkers.run();
       notifier.feedChanged(trigger.projectId());

@@ -6,10 +6,12 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.switchboard.intake.Handoff;
 import org.switchboard.store.Database;
 import org.switchboard.store.GroupCommitter;
 import org.switchboard.store.QueueStore;
@@ -18,7 +20,7 @@ import org.switchboard.store.QueueStore;
  * Claims queued events under a lease and runs each on a virtual thread. Leases are renewed while work runs; a
  * node that dies stops renewing, so its events become claimable again once the lease runs out.
  */
-public final class Worker implements AutoCloseable {
+public final class Worker implements Handoff, AutoCloseable {
   public static final long LEASE_MS = 30_000;
   private static final long IDLE_POLL_MS = 500;
   private static final Logger LOG = LoggerFactory.getLogger(Worker.class);
@@ -72,16 +74,7 @@ public final class Worker implements AutoCloseable {
         }
         for (QueueStore.Claim claim : claims) {
           slots.acquireUninterruptibly();
-          inFlight.add(claim.eventId());
-          executor.execute(() -> {
-            try {
-              processor.process(claim, owner);
-            } finally {
-              inFlight.remove(claim.eventId());
-              slots.release();
-              wake();
-            }
-          });
+          run(claim);
         }
         if (claims.isEmpty() || slots.availablePermits() == 0) {
           wakeUp.tryAcquire(IDLE_POLL_MS, TimeUnit.MILLISECONDS);
@@ -95,6 +88,46 @@ public final class Worker implements AutoCloseable {
         sleep(1000);
       }
     }
+  }
+
+  /** Runs a claimed event in a slot already taken; the slot is given back when it ends. */
+  private void run(QueueStore.Claim claim) {
+    inFlight.add(claim.eventId());
+    try {
+      executor.execute(() -> {
+        try {
+          processor.process(claim, owner);
+        } finally {
+          inFlight.remove(claim.eventId());
+          slots.release();
+          wake();
+        }
+      });
+    } catch (RejectedExecutionException stopping) {
+      // Shutting down: the lease is given back with the others, or runs out.
+      inFlight.remove(claim.eventId());
+      slots.release();
+    }
+  }
+
+  @Override
+  public Reservation reserve() {
+    if (!running || !slots.tryAcquire()) return null;
+    return new Reservation() {
+      @Override
+      public String owner() { return owner; }
+
+      @Override
+      public long leaseUntil(long now) { return now + LEASE_MS; }
+
+      @Override
+      public void run(String eventId, String conversationId) {
+        Worker.this.run(new QueueStore.Claim(eventId, conversationId, 1));
+      }
+
+      @Override
+      public void cancel() { slots.release(); }
+    };
   }
 
   private void renewLoop() {

@@ -21,9 +21,9 @@ public final class EventStore {
   public static void insert(Handle h, Event e, String replayOf) {
     Sql.update(h, "INSERT INTO events (id, project_id, trigger_id, channel_id, conversation_id, source, type, status, "
             + "payload, context, received_at, started_at, completed_at, attempts, result, drop_reason, original_event_id, replay_of) "
-            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, 0, ?, ?, ?, ?)",
+            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         e.id(), e.projectId(), e.triggerId(), e.channelId(), e.conversationId(), e.source(), e.type(), e.status(),
-        Json.write(e.payload()), Json.write(e.context()), e.receivedAt(), e.completedAt(),
+        Json.write(e.payload()), Json.write(e.context()), e.receivedAt(), e.startedAt(), e.completedAt(), e.attempts(),
         e.result() == null ? null : Json.write(e.result()), e.dropReason(), e.originalEventId(), replayOf);
   }
 

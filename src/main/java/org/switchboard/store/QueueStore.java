@@ -17,6 +17,13 @@ public final class QueueStore {
         + "VALUES (?, ?, ?, ?, NULL, NULL, 0)", eventId, conversationId, position, availableAt);
   }
 
+  /** A queue entry leased from the start: the event is already being processed by {@code owner}. */
+  public static void enqueueLeased(Handle h, String eventId, String conversationId, long position, long availableAt,
+                                   String owner, long leaseUntil) {
+    Sql.update(h, "INSERT INTO queue (event_id, conversation_id, position, available_at, lease_owner, lease_until, attempts) "
+        + "VALUES (?, ?, ?, ?, ?, ?, 1)", eventId, conversationId, position, availableAt, owner, leaseUntil);
+  }
+
   /** Leases up to {@code limit} claimable heads to {@code owner} until {@code leaseUntil}. */
   public static List<Claim> claim(Handle h, Database.Dialect dialect, String owner, long now, long leaseUntil, int limit) {
     List<String> ids = h.createQuery("SELECT q.event_id FROM queue q WHERE q.available_at <= :now "
