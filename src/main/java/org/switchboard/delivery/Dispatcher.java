@@ -193,7 +193,8 @@ public final class Dispatcher implements AutoCloseable {
       long next = d.nextAttemptAt();
       if (ok) {
         outcome = Delivery.SUCCEEDED;
-        SubscriptionStore.markHealthy(h, s.id());
+        // Read with this batch's claim; a failure since then is cleared by the next success's fresher read.
+        if (s.failingSince() != null) SubscriptionStore.markHealthy(h, s.id());
       } else if (gone || failures > schedule.retryDelaysMs().length) {
         outcome = Delivery.FAILED;
       } else {

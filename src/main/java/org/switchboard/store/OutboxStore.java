@@ -115,20 +115,18 @@ public final class OutboxStore {
   }
 
   public static void recordAttempt(Handle h, String deliveryId, DeliveryAttempt a) {
-    h.createUpdate("INSERT INTO delivery_attempts (delivery_id, attempt, at, status_code, error, duration_ms, response) "
-            + "VALUES (:d, :n, :at, :code, :error, :ms, :response)")
-        .bind("d", deliveryId).bind("n", a.attempt()).bind("at", a.at()).bind("code", a.statusCode())
-        .bind("error", a.error()).bind("ms", a.durationMs()).bind("response", a.response()).execute();
+    Sql.update(h, "INSERT INTO delivery_attempts (delivery_id, attempt, at, status_code, error, duration_ms, response) "
+        + "VALUES (?, ?, ?, ?, ?, ?, ?)", deliveryId, a.attempt(), a.at(), a.statusCode(), a.error(), a.durationMs(),
+        a.response());
   }
 
   /** Settles an attempt if this owner still holds the lease; false when another node took it over. */
   public static boolean settle(Handle h, String deliveryId, String owner, String status, int consecutiveFailures,
                                long nextAttemptAt, Integer lastStatus, String lastError, Long completedAt) {
-    return h.createUpdate("UPDATE deliveries SET status = :status, consecutive_failures = :cf, next_attempt_at = :next, "
-            + "last_status = :ls, last_error = :le, completed_at = :done, lease_owner = NULL, lease_until = NULL "
-            + "WHERE id = :id AND lease_owner = :o")
-        .bind("status", status).bind("cf", consecutiveFailures).bind("next", nextAttemptAt).bind("ls", lastStatus)
-        .bind("le", lastError).bind("done", completedAt).bind("id", deliveryId).bind("o", owner).execute() > 0;
+    return Sql.update(h, "UPDATE deliveries SET status = ?, consecutive_failures = ?, next_attempt_at = ?, "
+        + "last_status = ?, last_error = ?, completed_at = ?, lease_owner = NULL, lease_until = NULL "
+        + "WHERE id = ? AND lease_owner = ?", status, consecutiveFailures, nextAttemptAt, lastStatus, lastError,
+        completedAt, deliveryId, owner) > 0;
   }
 
   /** Manual retry: pending again, due now, with a fresh retry schedule. */
