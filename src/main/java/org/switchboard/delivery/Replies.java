@@ -39,6 +39,7 @@ public final class Replies {
 
   public Optional<Finished> finished(String eventId) {
     return db.read(h -> EventStore.find(h, eventId).filter(Event::finished)
-        .map(e -> new Finished(e, ConversationStore.messagesOfEvent(h, eventId))));
+        .map(e -> new Finished(e, e.conversationId() == null ? List.of()
+            : ConversationStore.messagesOfEvent(h, e.conversationId(), eventId))));
   }
 }

@@ -149,9 +149,10 @@ public final class ConversationStore {
         .bind("c", conversationId).bind("after", afterSeq).bind("limit", limit).map(MESSAGE).list();
   }
 
-  public static List<Message> messagesOfEvent(Handle h, String eventId) {
-    return h.createQuery("SELECT * FROM messages WHERE event_id = :e AND role = 'bot' ORDER BY seq")
-        .bind("e", eventId).map(MESSAGE).list();
+  /** The bot's messages for one event, found through its conversation's messages (indexed), not a table scan. */
+  public static List<Message> messagesOfEvent(Handle h, String conversationId, String eventId) {
+    return h.createQuery("SELECT * FROM messages WHERE conversation_id = :c AND event_id = :e AND role = 'bot' ORDER BY seq")
+        .bind("c", conversationId).bind("e", eventId).map(MESSAGE).list();
   }
 
   public static List<Message> recentMessages(Handle h, String conversationId, int limit) {
