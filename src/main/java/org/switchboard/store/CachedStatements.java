@@ -76,13 +76,12 @@ final class CachedStatements implements StatementBuilderFactory {
     @Override
     public PreparedStatement create(Connection conn, String sql, StatementContext ctx) throws SQLException {
       if (ctx.isReturningGeneratedKeys() || ctx.isConcurrentUpdatable()) return plain.create(conn, sql, ctx);
-      PreparedStatement statement = idle.remove(sql);
-      if (statement == null || statement.isClosed()) statement = physical.prepareStatement(sql);
+      PreparedStatement statement = lend(sql);
       lent.put(statement, sql);
       return statement;
     }
 
-    /** A cached statement for direct use ({@link Sql}); hand it back with {@link #giveBack}. */
+    /** A cached statement (JDBI's, or for direct use by {@link Sql}); hand it back with {@link #giveBack}. */
     PreparedStatement lend(String sql) throws SQLException {
       PreparedStatement statement = idle.remove(sql);
       return statement == null || statement.isClosed() ? physical.prepareStatement(sql) : statement;
@@ -105,13 +104,8 @@ final class CachedStatements implements StatementBuilderFactory {
     @Override
     public void close(Connection conn, String sql, Statement statement) throws SQLException {
       String parsed = lent.remove(statement);
-      if (parsed == null || idle.containsKey(parsed) || statement.isClosed()) {
-        statement.close();
-        return;
-      }
-      PreparedStatement prepared = (PreparedStatement) statement;
-      prepared.clearParameters();
-      idle.put(parsed, prepared);
+      if (parsed == null) statement.close();
+      else giveBack(parsed, (PreparedStatement) statement);
     }
   }
 }

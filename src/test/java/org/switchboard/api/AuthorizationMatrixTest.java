@@ -2,7 +2,6 @@ package org.switchboard.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,6 +17,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.switchboard.http.Api;
 import org.switchboard.support.DbKind;
+import org.switchboard.support.FullProject;
 import org.switchboard.support.Http;
 import org.switchboard.support.LocalServer;
 import org.switchboard.support.SseClient;
@@ -51,37 +51,7 @@ class AuthorizationMatrixTest {
     receiver.close();
   }
 
-  /** One project with one of everything, marked so that a leak of it can be found in any answer. */
-  private record Fixtures(Map<String, String> ids, String triggerSecret, String marker) {}
-
-  private static Fixtures fixtures() {
-    String marker = "marker" + System.nanoTime();
-    String project = app.project(marker);
-    String bot = app.bot(project, TestApp.ECHO);
-    JsonNode trigger = app.trigger(project, bot, Map.of("key", "matrix", "name", marker));
-    String subscription = app.admin.post("/v1/projects/" + project + "/subscriptions",
-        Map.of("url", receiver.url() + "/m", "topics", List.of("*"))).json().get("id").asText();
-    JsonNode event = app.client(trigger.get("secret").asText()).post("/v1/triggers/" + trigger.get("id").asText()
-        + "/events?contact.email=" + marker + "@example.com", Map.of("note", marker)).json();
-    app.awaitEvent(event.get("eventId").asText(), "completed");
-    JsonNode conversation = app.admin.get("/v1/conversations/" + event.get("conversationId").asText()).json();
-    String channel = app.admin.post("/v1/projects/" + project + "/channels", Map.of("type", "botpress-messaging",
-        "botId", bot, "responseEndpointUrl", receiver.url() + "/bp")).json().get("id").asText();
-    String spareKey = app.admin.post("/v1/projects/" + project + "/api-keys",
-        Map.of("name", "spare", "permissions", List.of("project.read"))).json().get("id").asText();
-    TestApp.eventually(10_000, () -> app.admin.get("/v1/subscriptions/" + subscription + "/deliveries").json()
-        .get("items").size() > 0, "a delivery");
-    String delivery = app.admin.get("/v1/subscriptions/" + subscription + "/deliveries").json().get("items").get(0)
-        .get("id").asText();
-    Map<String, String> ids = new HashMap<>(Map.of("projectId", project, "botId", bot,
-        "triggerId", trigger.get("id").asText(), "key", "matrix", "eventId", event.get("eventId").asText(),
-        "conversationId", conversation.get("id").asText(), "contactId", conversation.get("contactId").asText(),
-        "subscriptionId", subscription, "channelId", channel, "keyId", spareKey));
-    ids.put("deliveryId", delivery);
-    return new Fixtures(ids, trigger.get("secret").asText(), marker);
-  }
-
-  private static String token(String caller, Fixtures f) {
+  private static String token(String caller, FullProject f) {
     return switch (caller) {
       case "none" -> null;
       case "wrong" -> "sk_not_a_real_key_0000000000000000000000";
@@ -98,12 +68,12 @@ class AuthorizationMatrixTest {
     Map<String, Map<String, String>> outcomes = new TreeMap<>();
     List<String> leaks = new ArrayList<>();
     for (String caller : CALLERS) {
-      Fixtures shared = fixtures();
+      FullProject shared = FullProject.create(app, receiver);
       String sharedToken = token(caller, shared);
       for (Api.Route route : routes) {
         // A deletion gets fixtures of its own, so it takes nothing away from the other calls.
         boolean deletes = route.method().name().equals("DELETE") || route.path().endsWith("/delete");
-        Fixtures f = deletes ? fixtures() : shared;
+        FullProject f = deletes ? FullProject.create(app, receiver) : shared;
         String token = deletes ? token(caller, f) : sharedToken;
         String path = PARAM.matcher(route.path()).replaceAll(m -> Matcher.quoteReplacement(f.ids().getOrDefault(m.group(1), "x")));
         Answer r = call(route, path, token);

@@ -30,6 +30,7 @@ import net.jqwik.api.lifecycle.BeforeContainer;
 import org.switchboard.http.Api;
 import org.switchboard.model.Json;
 import org.switchboard.support.DbKind;
+import org.switchboard.support.FullProject;
 import org.switchboard.support.LocalServer;
 import org.switchboard.support.TestApp;
 
@@ -53,7 +54,7 @@ class HostileInputTest {
   static TestApp app;
   static LocalServer receiver;
   static List<Api.Route> routes;
-  static Map<String, String> ids = new HashMap<>();
+  static Map<String, String> ids;
   static List<String> tokens;
   static String cookie;
   static String csrf;
@@ -83,29 +84,17 @@ class HostileInputTest {
     receiver = new LocalServer(r -> LocalServer.Answer.json(200, Map.of("ok", true)));
     app = TestApp.start(DbKind.SQLITE, Map.of("SWITCHBOARD_WEBHOOK_ALLOW_PRIVATE", "true"), true);
     routes = app.app.routes();
-    String project = app.project("fuzz");
-    String bot = app.bot(project, TestApp.ECHO);
-    JsonNode trigger = app.trigger(project, bot, Map.of("key", "fuzz"));
-    var key = app.admin.post("/v1/projects/" + project + "/api-keys", Map.of("name", "fuzz", "permissions",
-        List.of("project.admin"))).json();
-    JsonNode event = app.client(trigger.get("secret").asText()).post("/v1/triggers/" + trigger.get("id").asText()
-        + "/events?contact.email=fuzz@example.com", Map.of("n", 1)).json();
-    JsonNode conversation = app.admin.get("/v1/conversations/" + event.get("conversationId").asText()).json();
-    JsonNode subscription = app.admin.post("/v1/projects/" + project + "/subscriptions",
-        Map.of("url", receiver.url() + "/fuzz", "topics", List.of("*"))).json();
-    ids.putAll(Map.of("projectId", project, "botId", bot, "triggerId", trigger.get("id").asText(), "key", "fuzz",
-        "eventId", event.get("eventId").asText(), "conversationId", conversation.get("id").asText(),
-        "contactId", conversation.get("contactId").asText(), "subscriptionId", subscription.get("id").asText(),
-        "keyId", key.get("id").asText()));
-    tokens = java.util.Arrays.asList(null, TestApp.ADMIN, key.get("key").asText(), trigger.get("secret").asText(),
-        "sb_wrong_token", "");
+    FullProject project = FullProject.create(app, receiver);
+    ids = project.ids();
+    String key = app.apiKey(project.projectId(), "project.admin");
+    tokens = java.util.Arrays.asList(null, TestApp.ADMIN, key, project.triggerSecret(), "sb_wrong_token", "");
     String signedIn = exchange("POST", "/ui/signin", ("token=" + TestApp.ADMIN).getBytes(StandardCharsets.UTF_8),
         Map.of("Content-Type", "application/x-www-form-urlencoded"));
     Matcher session = Pattern.compile("(?i)set-cookie: ([^;\\r]+)").matcher(signedIn);
     assertThat(session.find()).as(signedIn).isTrue();
     cookie = session.group(1);
     Matcher token = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"")
-        .matcher(exchange("GET", "/ui/p/" + project + "/keys", new byte[0], Map.of("Cookie", cookie)));
+        .matcher(exchange("GET", "/ui/p/" + project.projectId() + "/keys", new byte[0], Map.of("Cookie", cookie)));
     assertThat(token.find()).isTrue();
     csrf = token.group(1);
   }
