@@ -19,6 +19,7 @@ import org.switchboard.auth.Secrets;
 import org.switchboard.delivery.Notifier;
 import org.switchboard.delivery.Outbox;
 import org.switchboard.model.Bot;
+import org.switchboard.model.Conversation;
 import org.switchboard.model.Event;
 import org.switchboard.model.Ids;
 import org.switchboard.model.Json;
@@ -114,11 +115,11 @@ public final class TriggerIntake {
         : in.sessionKey() != null ? "session:" + in.sessionKey() : in.contact().sessionKey();
     String eventId = Ids.event();
     Handoff.Reservation slot = dropReason == null ? handoff.reserve() : null;
-    boolean[] leased = {false}; // set by the last run of the unit (the committer may run it twice)
+    Conversation[] leasedIn = {null}; // set by the last run of the unit (the committer may run it twice)
     Outcome outcome;
     try {
       outcome = committer.submit(h -> {
-        leased[0] = false;
+        leasedIn[0] = null;
         if (in.idempotencyKey() != null) {
           Optional<String> earlier = EventStore.idempotencyKey(h, "trigger:" + trigger.id(), in.idempotencyKey(),
               eventId, now, now - IDEMPOTENCY_WINDOW_MS);
@@ -137,7 +138,7 @@ public final class TriggerIntake {
         Event event = new Event(eventId, trigger.projectId(), trigger.id(), null, to.conversation().id(), in.source(),
             "trigger", Event.ACCEPTED, in.payload(), context(trigger, in), now, null, null, 0, null, null, null);
         if (to.started() && slot != null) {
-          leased[0] = true;
+          leasedIn[0] = to.conversation();
           return new Outcome(Queue.acceptFirstLeased(h, event, now, slot.owner(), slot.leaseUntil(now)), trigger, false);
         }
         if (to.started()) Queue.acceptFirst(h, event, now);
@@ -149,7 +150,7 @@ public final class TriggerIntake {
       throw e;
     }
     if (slot != null) {
-      if (leased[0]) slot.run(outcome.event().id(), outcome.event().conversationId());
+      if (leasedIn[0] != null) slot.run(outcome.event(), leasedIn[0]);
       else slot.cancel();
     }
     if (!outcome.repeated()) {

@@ -83,13 +83,16 @@ public final class EventProcessor {
     LeaseLost() { super("lease lost", null, false, false); }
   }
 
+  /** An event and its conversation as intake stored them, when it handed the event to this node's worker. */
+  public record Handed(Event event, Conversation conversation) {}
+
   private record Loaded(Event event, Outbox.Parties parties) {}
 
-  void process(QueueStore.Claim claim, String owner) {
+  void process(QueueStore.Claim claim, String owner, Handed handed) {
     try {
       // The claim marked the event processing. What the run needs is read at once: the event, and who the
       // conversation involves (the run and the notifications of its completion both use it).
-      Loaded loaded = db.read(h -> {
+      Loaded loaded = handed != null ? loaded(handed) : db.read(h -> {
         Event e = EventStore.find(h, claim.eventId()).orElseThrow();
         return new Loaded(e, outbox.parties(h, ConversationStore.find(h, claim.conversationId()).orElseThrow()));
       });
@@ -118,6 +121,14 @@ public final class EventProcessor {
       LOG.warn("event {} attempt {} failed: {}", claim.eventId(), claim.attempts(), e.toString());
       retryOrFail(claim, owner, e.toString());
     }
+  }
+
+  /** Nothing to read back but a contact: the bot is in the catalog. */
+  private Loaded loaded(Handed handed) {
+    Conversation c = handed.conversation();
+    return new Loaded(handed.event(), c.contactId() == null
+        ? new Outbox.Parties(c, null, db.catalog().bot(c.botId()).orElse(null))
+        : db.read(h -> outbox.parties(h, c)));
   }
 
   private Turn.Output run(Event event, Outbox.Parties parties) throws Turn.Failure {

@@ -12,6 +12,8 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.switchboard.intake.Handoff;
+import org.switchboard.model.Conversation;
+import org.switchboard.model.Event;
 import org.switchboard.store.Database;
 import org.switchboard.store.GroupCommitter;
 import org.switchboard.store.QueueStore;
@@ -74,7 +76,7 @@ public final class Worker implements Handoff, AutoCloseable {
         }
         for (QueueStore.Claim claim : claims) {
           slots.acquireUninterruptibly();
-          run(claim);
+          run(claim, null);
         }
         if (claims.isEmpty() || slots.availablePermits() == 0) {
           wakeUp.tryAcquire(IDLE_POLL_MS, TimeUnit.MILLISECONDS);
@@ -90,13 +92,16 @@ public final class Worker implements Handoff, AutoCloseable {
     }
   }
 
-  /** Runs a claimed event in a slot already taken; the slot is given back when it ends. */
-  private void run(QueueStore.Claim claim) {
+  /**
+   * Runs a claimed event in a slot already taken; the slot is given back when it ends. {@code handed} is the event
+   * and conversation when intake handed them over, else null (the processor reads them).
+   */
+  private void run(QueueStore.Claim claim, EventProcessor.Handed handed) {
     inFlight.add(claim.eventId());
     try {
       executor.execute(() -> {
         try {
-          processor.process(claim, owner);
+          processor.process(claim, owner, handed);
         } finally {
           inFlight.remove(claim.eventId());
           slots.release();
@@ -121,8 +126,8 @@ public final class Worker implements Handoff, AutoCloseable {
       public long leaseUntil(long now) { return now + LEASE_MS; }
 
       @Override
-      public void run(String eventId, String conversationId) {
-        Worker.this.run(new QueueStore.Claim(eventId, conversationId, 1));
+      public void run(Event event, Conversation conversation) {
+        Worker.this.run(new QueueStore.Claim(event.id(), conversation.id(), 1), new EventProcessor.Handed(event, conversation));
       }
 
       @Override

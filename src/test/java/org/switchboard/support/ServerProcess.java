@@ -93,6 +93,11 @@ public final class ServerProcess implements AutoCloseable {
 
   public long pid() { return process.pid(); }
 
+  /** CPU time the server process has used so far, all threads, user and system. */
+  public java.time.Duration cpuTime() {
+    return process.toHandle().info().totalCpuDuration().orElse(java.time.Duration.ZERO);
+  }
+
   /** kill -9: no shutdown hook runs. */
   public void kill() throws InterruptedException {
     process.destroyForcibly();
