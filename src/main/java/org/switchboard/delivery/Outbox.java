@@ -66,9 +66,8 @@ public final class Outbox {
 
   public void messageCreated(Handle h, Parties p, Message m, long now) {
     ObjectNode data = Json.object();
-    data.set("message", Views.message(m));
     p.into(data);
-    publish(h, p.conversation().projectId(), MESSAGE_CREATED, p, data, now);
+    publish(h, p.conversation().projectId(), MESSAGE_CREATED, p, data, null, m.id(), now);
   }
 
   public void conversationStarted(Handle h, Parties p, long now) {
@@ -91,9 +90,7 @@ public final class Outbox {
       case Event.DROPPED -> EVENT_DROPPED;
       default -> throw new IllegalArgumentException("event " + e.id() + " is not finished");
     };
-    ObjectNode data = Json.object();
-    data.set("event", Views.event(e));
-    publish(h, e.projectId(), topic, p, data, now);
+    publish(h, e.projectId(), topic, p, Json.object(), e.id(), null, now);
   }
 
   /** A flow's emit step: {@code custom.<name>} with exactly the data the flow emitted. */
@@ -108,9 +105,18 @@ public final class Outbox {
   }
 
   private void publish(Handle h, String projectId, String topic, Parties p, JsonNode data, long now) {
+    publish(h, projectId, topic, p, data, null, null, now);
+  }
+
+  /**
+   * {@code eventId} or {@code messageId} name the finished event or the message the notification is about: its
+   * data leaves them out, and the feed puts them back from their own rows ({@link OutboxStore}).
+   */
+  private void publish(Handle h, String projectId, String topic, Parties p, JsonNode data, String eventId,
+                       String messageId, long now) {
     Published n = new Published(Ids.next("ntf_"), projectId, topic, p == null ? null : p.conversation().id(),
         p == null ? null : p.conversation().botId(), p == null ? null : p.contactExternalId(),
-        p == null ? null : p.conversation().channelId(), Json.write(data), now);
+        p == null ? null : p.conversation().channelId(), Json.write(data), eventId, messageId, now);
     Feed batched = committer.atBatchEnd(h, Feed.class, () -> new Feed(catalog));
     if (batched != null) {
       batched.add(n);
@@ -122,7 +128,8 @@ public final class Outbox {
   }
 
   private record Published(String id, String projectId, String topic, String conversationId, String botId,
-                           String contactExternalId, String channelId, String dataJson, long createdAt) {}
+                           String contactExternalId, String channelId, String dataJson, String eventId,
+                           String messageId, long createdAt) {}
 
   /**
    * The notifications of one transaction, numbered in a project's feed and stored together when it ends: one
@@ -142,20 +149,20 @@ public final class Outbox {
       for (var entry : new java.util.TreeMap<>(byProject).entrySet()) {
         List<Published> published = entry.getValue();
         long seq = OutboxStore.advanceFeed(h, entry.getKey(), published.size()) - published.size();
-        List<Notification> numbered = new ArrayList<>(published.size());
+        List<OutboxStore.NewNotification> numbered = new ArrayList<>(published.size());
         List<OutboxStore.NewDelivery> deliveries = new ArrayList<>();
         List<Subscription> subscriptions = catalog.activeSubscriptions(h, entry.getKey());
         for (Published p : published) {
           Notification n = new Notification(p.id(), p.projectId(), ++seq, p.topic(), p.conversationId(), p.botId(),
               p.contactExternalId(), null, p.createdAt());
-          numbered.add(n);
+          numbered.add(new OutboxStore.NewNotification(n, p.dataJson(), p.eventId(), p.messageId()));
           for (Subscription s : subscriptions) {
             if (s.wants(p.topic(), p.botId(), p.contactExternalId(), p.channelId())) {
               deliveries.add(new OutboxStore.NewDelivery(Ids.delivery(), s.id(), n, s.ordered()));
             }
           }
         }
-        OutboxStore.insertNotifications(h, numbered, published.stream().map(Published::dataJson).toList());
+        OutboxStore.insertNotifications(h, numbered);
         OutboxStore.insertDeliveries(h, deliveries);
       }
       byProject.clear();

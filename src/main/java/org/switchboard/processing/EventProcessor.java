@@ -161,17 +161,20 @@ public final class EventProcessor {
     Conversation conversation = parties.conversation();
     committer.submit(h -> {
       if (!QueueStore.complete(h, claim.eventId(), owner)) throw new LeaseLost();
+      // One read and one update of the conversation, whatever the run said.
+      ConversationStore.Progress progress = ConversationStore.progress(h, conversation.id(), db.dialect()).orElseThrow();
+      long seq = progress.messageSeq();
       List<String> messageIds = new ArrayList<>();
       for (Turn.OutMessage m : out.messages()) {
-        Message stored = ConversationStore.appendMessage(h, Ids.message(), conversation.id(), Message.BOT, m.type(),
+        Message stored = ConversationStore.insertMessage(h, Ids.message(), conversation.id(), ++seq, Message.BOT, m.type(),
             Json.write(m.payload()), event.id(), now);
         messageIds.add(stored.id());
         outbox.messageCreated(h, parties, stored, now);
       }
       // A handoff or end that happened while the event ran wins over the flow's own status.
-      String before = ConversationStore.status(h, conversation.id()).orElse(out.conversationStatus());
+      String before = progress.status();
       String status = Conversation.ACTIVE.equals(before) ? out.conversationStatus() : before;
-      ConversationStore.saveRuntime(h, conversation.id(), status, Json.write(out.variables()), Json.write(out.state()));
+      ConversationStore.saveRuntime(h, conversation.id(), status, Json.write(out.variables()), Json.write(out.state()), seq);
       if (Conversation.ENDED.equals(status) && !Conversation.ENDED.equals(before)) {
         outbox.conversationEnded(h, outbox.parties(h, ConversationStore.find(h, conversation.id()).orElseThrow()), now);
       }

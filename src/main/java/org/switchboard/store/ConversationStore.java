@@ -1,6 +1,8 @@
 package org.switchboard.store;
 
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.mapper.RowMapper;
@@ -42,10 +44,6 @@ public final class ConversationStore {
   public static void reload(Handle h, String id, int version, String stateJson) {
     h.createUpdate("UPDATE conversations SET bot_version = :v, state = :s WHERE id = :id")
         .bind("v", version).bind("s", stateJson).bind("id", id).execute();
-  }
-
-  public static void delete(Handle h, String id) {
-    h.createUpdate("DELETE FROM conversations WHERE id = :id").bind("id", id).execute();
   }
 
   public static Optional<Conversation> findForUpdate(Handle h, String id, Database.Dialect dialect) {
@@ -107,14 +105,20 @@ public final class ConversationStore {
         .bind("s", status).bind("now", now).bind("id", id).execute();
   }
 
-  /** The conversation's status alone (no variables or state to read and parse). */
-  public static Optional<String> status(Handle h, String id) {
-    return Sql.queryString(h, "SELECT status FROM conversations WHERE id = ?", id);
+  /** What a run's completion must know of its conversation now: its status and its last message's seq. */
+  public record Progress(String status, long messageSeq) {}
+
+  /** The conversation's {@link Progress}, its row locked until commit where the database locks rows. */
+  public static Optional<Progress> progress(Handle h, String id, Database.Dialect dialect) {
+    return Sql.queryRow(h, "SELECT status, message_seq FROM conversations WHERE id = ?" + dialect.forUpdate(),
+        rs -> new Progress(rs.getString(1), rs.getLong(2)), id);
   }
 
-  public static void saveRuntime(Handle h, String id, String status, String variablesJson, String stateJson) {
-    Sql.update(h, "UPDATE conversations SET status = ?, variables = ?, state = ? WHERE id = ?", status, variablesJson,
-        stateJson, id);
+  /** A run's outcome in one update: status, variables, state and the seq of the last message it stored. */
+  public static void saveRuntime(Handle h, String id, String status, String variablesJson, String stateJson,
+                                 long messageSeq) {
+    Sql.update(h, "UPDATE conversations SET status = ?, variables = ?, state = ?, message_seq = ? WHERE id = ?", status,
+        variablesJson, stateJson, messageSeq, id);
   }
 
   public static Optional<String> sessionConversation(Handle h, String scopeId, String key, Database.Dialect d) {
@@ -139,9 +143,22 @@ public final class ConversationStore {
                                       String payloadJson, String eventId, long now) {
     long seq = Sql.returningLong(h, "UPDATE conversations SET message_seq = message_seq + 1 WHERE id = ? RETURNING message_seq",
         conversationId);
+    return insertMessage(h, id, conversationId, seq, role, type, payloadJson, eventId, now);
+  }
+
+  /** Stores a message at a seq the caller took (and records in the conversation itself). */
+  public static Message insertMessage(Handle h, String id, String conversationId, long seq, String role, String type,
+                                     String payloadJson, String eventId, long now) {
     Sql.update(h, "INSERT INTO messages (id, conversation_id, seq, role, type, payload, event_id, created_at) "
         + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", id, conversationId, seq, role, type, payloadJson, eventId, now);
     return new Message(id, conversationId, seq, role, type, Json.read(payloadJson), eventId, now);
+  }
+
+  /** Messages by id (any that exist), in one query. */
+  public static Map<String, Message> messagesByIds(Handle h, Collection<String> ids) {
+    if (ids.isEmpty()) return Map.of();
+    return h.createQuery("SELECT * FROM messages WHERE id IN (<ids>)").bindList("ids", List.copyOf(ids)).map(MESSAGE)
+        .collectToMap(Message::id, m -> m);
   }
 
   public static List<Message> messagesAfter(Handle h, String conversationId, long afterSeq, int limit) {

@@ -1,6 +1,8 @@
 package org.switchboard.store;
 
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.mapper.RowMapper;
@@ -29,6 +31,13 @@ public final class EventStore {
 
   public static Optional<Event> find(Handle h, String id) {
     return h.createQuery("SELECT * FROM events WHERE id = :id").bind("id", id).map(EVENT).findOne();
+  }
+
+  /** Events by id (any that exist), in one query. */
+  public static Map<String, Event> byIds(Handle h, Collection<String> ids) {
+    if (ids.isEmpty()) return Map.of();
+    return h.createQuery("SELECT * FROM events WHERE id IN (<ids>)").bindList("ids", List.copyOf(ids)).map(EVENT)
+        .collectToMap(Event::id, e -> e);
   }
 
   public static List<Event> list(Handle h, String projectId, String triggerId, String status, String conversationId,

@@ -2,19 +2,30 @@ package org.switchboard.store;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.mapper.RowMapper;
 import org.switchboard.model.Delivery;
 import org.switchboard.model.DeliveryAttempt;
+import org.switchboard.model.Event;
 import org.switchboard.model.Json;
+import org.switchboard.model.Message;
 import org.switchboard.model.Notification;
+import org.switchboard.model.Views;
 
 /** The transactional outbox: the project feed of notifications, their deliveries, and every attempt. */
 public final class OutboxStore {
-  static final RowMapper<Notification> NOTIFICATION = (rs, ctx) -> new Notification(rs.getString("id"),
-      rs.getString("project_id"), rs.getLong("seq"), rs.getString("topic"), rs.getString("conversation_id"),
-      rs.getString("bot_id"), rs.getString("contact_external_id"), Json.read(rs.getString("data")), rs.getLong("created_at"));
+  /** A notification row: its data as stored, and the event or message it names (put back by {@link #complete}). */
+  private record StoredNotification(Notification notification, String eventId, String messageId) {}
+
+  private static final RowMapper<StoredNotification> NOTIFICATION = (rs, ctx) -> new StoredNotification(
+      new Notification(rs.getString("id"), rs.getString("project_id"), rs.getLong("seq"), rs.getString("topic"),
+          rs.getString("conversation_id"), rs.getString("bot_id"), rs.getString("contact_external_id"),
+          Json.read(rs.getString("data")), rs.getLong("created_at")),
+      rs.getString("event_id"), rs.getString("message_id"));
   static final RowMapper<Delivery> DELIVERY = (rs, ctx) -> new Delivery(rs.getString("id"), rs.getString("subscription_id"),
       rs.getString("notification_id"), rs.getString("project_id"), rs.getString("conversation_id"), rs.getLong("seq"),
       Rows.flag(rs, "ordered"), rs.getString("status"), rs.getInt("attempts"), rs.getInt("consecutive_failures"),
@@ -30,16 +41,45 @@ public final class OutboxStore {
         projectId);
   }
 
-  /** Numbered notifications and their data (JSON text), in one batch. */
-  public static void insertNotifications(Handle h, List<Notification> notifications, List<String> dataJson) {
+  /**
+   * A numbered notification to store: its data as JSON text, without the finished event ({@code eventId}) or the
+   * message ({@code messageId}) it is about, which are read back from their own rows.
+   */
+  public record NewNotification(Notification notification, String dataJson, String eventId, String messageId) {}
+
+  /** Numbered notifications, in one batch. */
+  public static void insertNotifications(Handle h, List<NewNotification> notifications) {
     List<Object[]> rows = new ArrayList<>(notifications.size());
-    for (int i = 0; i < notifications.size(); i++) {
-      Notification n = notifications.get(i);
+    for (NewNotification stored : notifications) {
+      Notification n = stored.notification();
       rows.add(new Object[] {n.id(), n.projectId(), n.seq(), n.topic(), n.conversationId(), n.botId(),
-          n.contactExternalId(), dataJson.get(i), n.createdAt()});
+          n.contactExternalId(), stored.dataJson(), stored.eventId(), stored.messageId(), n.createdAt()});
     }
     Sql.batch(h, "INSERT INTO notifications (id, project_id, seq, topic, conversation_id, bot_id, contact_external_id, "
-        + "data, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows);
+        + "data, event_id, message_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows);
+  }
+
+  /** The notifications with their data whole: the event or message each names goes first, as it was published. */
+  private static List<Notification> complete(Handle h, List<StoredNotification> stored) {
+    List<String> eventIds = stored.stream().map(StoredNotification::eventId).filter(Objects::nonNull).toList();
+    List<String> messageIds = stored.stream().map(StoredNotification::messageId).filter(Objects::nonNull).toList();
+    Map<String, Event> events = EventStore.byIds(h, eventIds);
+    Map<String, Message> messages = ConversationStore.messagesByIds(h, messageIds);
+    List<Notification> out = new ArrayList<>(stored.size());
+    for (StoredNotification s : stored) {
+      Notification n = s.notification();
+      if (s.eventId() == null && s.messageId() == null) {
+        out.add(n);
+        continue;
+      }
+      ObjectNode data = Json.object();
+      if (s.eventId() != null) data.set("event", Views.event(events.get(s.eventId())));
+      if (s.messageId() != null) data.set("message", Views.message(messages.get(s.messageId())));
+      if (n.data() instanceof ObjectNode rest) data.setAll(rest);
+      out.add(new Notification(n.id(), n.projectId(), n.seq(), n.topic(), n.conversationId(), n.botId(),
+          n.contactExternalId(), data, n.createdAt()));
+    }
+    return out;
   }
 
   public record NewDelivery(String id, String subscriptionId, Notification notification, boolean ordered) {}
@@ -57,15 +97,15 @@ public final class OutboxStore {
   }
 
   public static List<Notification> feedAfter(Handle h, String projectId, long afterSeq, int limit) {
-    return h.createQuery("SELECT * FROM notifications WHERE project_id = :p AND seq > :after ORDER BY seq LIMIT :limit")
-        .bind("p", projectId).bind("after", afterSeq).bind("limit", limit).map(NOTIFICATION).list();
+    return complete(h, h.createQuery("SELECT * FROM notifications WHERE project_id = :p AND seq > :after ORDER BY seq LIMIT :limit")
+        .bind("p", projectId).bind("after", afterSeq).bind("limit", limit).map(NOTIFICATION).list());
   }
 
 
   public static List<Notification> notifications(Handle h, java.util.Collection<String> ids) {
     if (ids.isEmpty()) return List.of();
-    return h.createQuery("SELECT * FROM notifications WHERE id IN (<ids>)").bindList("ids", List.copyOf(ids))
-        .map(NOTIFICATION).list();
+    return complete(h, h.createQuery("SELECT * FROM notifications WHERE id IN (<ids>)").bindList("ids", List.copyOf(ids))
+        .map(NOTIFICATION).list());
   }
 
   public static Optional<Delivery> delivery(Handle h, String id) {

@@ -49,11 +49,16 @@ final class Sql {
     });
   }
 
-  /** A query for one text column of at most one row; empty when there is no row. */
-  static Optional<String> queryString(Handle h, String sql, Object... args) {
+  @FunctionalInterface
+  interface Row<T> {
+    T read(ResultSet rs) throws SQLException;
+  }
+
+  /** A query for at most one row; empty when there is no row. */
+  static <T> Optional<T> queryRow(Handle h, String sql, Row<T> row, Object... args) {
     return run(h, sql, args, statement -> {
       try (ResultSet rs = statement.executeQuery()) {
-        return rs.next() ? Optional.ofNullable(rs.getString(1)) : Optional.empty();
+        return rs.next() ? Optional.ofNullable(row.read(rs)) : Optional.empty();
       }
     });
   }

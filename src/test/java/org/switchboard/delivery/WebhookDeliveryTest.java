@@ -103,6 +103,29 @@ class WebhookDeliveryTest extends DeliveryTestBase {
   }
 
   @Test
+  void aFinishedEventAndABotMessageAreStoredOnceYetDeliveredWhole() {
+    subscribe(Map.of("topics", List.of("event.completed", "message.created")));
+    JsonNode answer = fire(Map.of("n", 7, "marker", "only-in-the-event-row"), "");
+    TestApp.eventually(10_000, () -> received("/hook").size() == 2, "both notifications");
+    JsonNode completed = received("/hook").stream().map(LocalServer.Request::json)
+        .filter(j -> j.get("type").asText().equals("event.completed")).findFirst().orElseThrow();
+    JsonNode created = received("/hook").stream().map(LocalServer.Request::json)
+        .filter(j -> j.get("type").asText().equals("message.created")).findFirst().orElseThrow();
+    String eventId = answer.get("eventId").asText();
+    JsonNode event = completed.get("data").get("event");
+    assertThat(event.get("id").asText()).isEqualTo(eventId);
+    assertThat(event.get("status").asText()).isEqualTo("completed");
+    assertThat(event.get("payload").get("marker").asText()).isEqualTo("only-in-the-event-row");
+    assertThat(event.get("result").get("messageIds").get(0).asText()).isEqualTo(created.get("data").get("message").get("id").asText());
+    assertThat(created.get("data").fieldNames()).toIterable().containsExactly("message", "conversation", "contact", "bot");
+    assertThat(created.get("data").get("message").get("payload").get("text").asText()).isEqualTo("reply 7");
+    // The rows hold references: the payload and the message text are stored in their own tables only.
+    List<String> stored = app.app.core().db().read(h -> h.createQuery(
+        "SELECT data FROM notifications WHERE project_id = :p").bind("p", project).mapTo(String.class).list());
+    assertThat(stored).isNotEmpty().noneMatch(d -> d.contains("only-in-the-event-row") || d.contains("reply 7"));
+  }
+
+  @Test
   void aRotatedSecretSignsAlongsideTheOldOneFor24Hours() {
     JsonNode sub = subscribe(Map.of());
     String old = sub.get("secret").asText();

@@ -1,0 +1,61 @@
+package org.switchboard.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.lang.management.ManagementFactory;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.LongAdder;
+import org.switchboard.intake.ContactInput;
+import org.switchboard.intake.TriggerIntake;
+import org.switchboard.model.Json;
+import org.switchboard.model.Trigger;
+import org.switchboard.support.DbKind;
+import org.switchboard.support.TestApp;
+
+/**
+ * Intake and processing without HTTP: 64 virtual threads invoke an asynchronous trigger in process, the worker runs
+ * each event through a one-say bot. Shows what the writer side alone costs per event, free of wrk and of the VM's
+ * HTTP noise. Run: {@code bench/writer}. Prints events a second and process CPU per event.
+ */
+public final class WriterBench {
+  public static void main(String[] args) throws Exception {
+    int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
+    try (TestApp app = TestApp.start(DbKind.SQLITE)) {
+      String project = app.project("writer-bench");
+      String bot = app.bot(project, BenchRun.Node.FLOW);
+      JsonNode t = app.trigger(project, bot, Map.of("name", "async", "sessionDurationSeconds", 0));
+      TriggerIntake intake = app.app.core().triggerIntake();
+      Trigger trigger = intake.activeTrigger(t.get("id").asText());
+      JsonNode payload = Json.read("{\"message\":\"hi\"}");
+      run(intake, trigger, payload, 5);
+      var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+      var threads = ManagementFactory.getThreadMXBean();
+      long writer = Thread.getAllStackTraces().keySet().stream().filter(th -> th.getName().equals("group-commit"))
+          .findFirst().orElseThrow().threadId();
+      long cpu = os.getProcessCpuTime();
+      long writerCpu = threads.getThreadCpuTime(writer);
+      long events = run(intake, trigger, payload, seconds);
+      cpu = os.getProcessCpuTime() - cpu;
+      writerCpu = threads.getThreadCpuTime(writer) - writerCpu;
+      System.out.printf("%,.0f events/s accepted, %.0f µs process CPU and %.1f µs writer CPU per event%n",
+          events / (double) seconds, cpu / 1e3 / events, writerCpu / 1e3 / events);
+    }
+  }
+
+  private static long run(TriggerIntake intake, Trigger trigger, JsonNode payload, int seconds) throws Exception {
+    LongAdder done = new LongAdder();
+    long until = System.nanoTime() + seconds * 1_000_000_000L;
+    try (var callers = Executors.newVirtualThreadPerTaskExecutor()) {
+      for (int i = 0; i < 64; i++) {
+        callers.execute(() -> {
+          while (System.nanoTime() < until) {
+            intake.invoke(trigger, new TriggerIntake.Invocation(payload, Map.of(), Map.of(), null,
+                new ContactInput(null, null, null, null), null, "native", Json.object()));
+            done.increment();
+          }
+        });
+      }
+    }
+    return done.sum();
+  }
+}
