@@ -105,8 +105,9 @@ public final class App implements AutoCloseable {
     BotRuntime runtime = new BotRuntime(new Outbound(safeHttp),
         new LanguageModel(new LanguageModel.Settings(config.llmBaseUrl(), config.llmApiKey(), config.llmModel())), clock);
     Outbox outbox = new Outbox(db.catalog(), committer);
+    Replies replies = new Replies(db, notifier);
     EventProcessor processor = new EventProcessor(db, committer, runtime, notifier, clock, options.retryPolicy(), outbox,
-        metrics);
+        replies, metrics);
     Worker worker = new Worker(db, committer, processor, clock, owner, config.workerConcurrency());
     Subscriptions subscriptions = new Subscriptions(db, clock, secrets);
     Dispatcher dispatcher = new Dispatcher(db, committer, safeHttp, subscriptions, outbox, notifier, clock, owner,
@@ -119,7 +120,7 @@ public final class App implements AutoCloseable {
     Core core = new Core(config, clock, db, committer, secrets, access, new Projects(db, clock), new Bots(db, clock),
         new Triggers(db, clock, secrets), subscriptions, new Channels(db, clock, subscriptions, safeHttp), triggerIntake,
         new RateLimiter(db, clock), conversationIntake, new ChannelIntake(intake),
-        new ContactConversations(intake, conversationIntake), notifier, new Replies(db, notifier), worker,
+        new ContactConversations(intake, conversationIntake), notifier, replies, worker,
         dispatcher, scheduler, metrics);
     Gauge.builder("switchboard_queue_depth", () -> db.read(QueueStore::depth)).register(metrics);
     Gauge.builder("switchboard_queue_oldest_seconds", () -> db.read(h -> QueueStore.oldestAgeMs(h, clock.millis())) / 1000.0)

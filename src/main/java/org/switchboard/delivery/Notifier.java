@@ -53,6 +53,9 @@ public final class Notifier {
     return new Ticket(key, topic, topic.version);
   }
 
+  /** Whether anyone on this node holds a ticket for the key now. */
+  public boolean watched(String key) { return topics.containsKey(key); }
+
   public final class Ticket implements AutoCloseable {
     private final String key;
     private final Topic topic;

@@ -55,7 +55,10 @@ public final class TriggerIntake {
                            ObjectNode context) {}
 
   /** The stored event; {@code repeated} when an idempotency key answered with an earlier event. */
-  public record Outcome(Event event, Trigger trigger, boolean repeated) {}
+  public record Outcome(Event event, Trigger trigger, boolean repeated) {
+    /** Stored leased to this node's worker ({@link Handoff}): it runs here, unless the node dies first. */
+    public boolean handedOver() { return !repeated && Event.PROCESSING.equals(event.status()); }
+  }
 
   private final Database db;
   private final GroupCommitter committer;

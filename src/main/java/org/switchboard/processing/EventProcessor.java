@@ -13,6 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.switchboard.delivery.Notifier;
 import org.switchboard.delivery.Outbox;
+import org.switchboard.delivery.Replies;
 import org.switchboard.model.Bot;
 import org.switchboard.model.BotVersion;
 import org.switchboard.model.Contact;
@@ -22,6 +23,7 @@ import org.switchboard.model.Ids;
 import org.switchboard.model.Json;
 import org.switchboard.model.Message;
 import org.switchboard.model.Times;
+import org.switchboard.model.Trigger;
 import org.switchboard.runtime.BotRuntime;
 import org.switchboard.runtime.Turn;
 import org.switchboard.store.BotStore;
@@ -57,12 +59,14 @@ public final class EventProcessor {
   private final Clock clock;
   private final RetryPolicy retry;
   private final Outbox outbox;
+  private final Replies replies;
 
   private final Counter completed;
   private final Counter failed;
 
   public EventProcessor(Database db, GroupCommitter committer, BotRuntime runtime, Notifier notifier, Clock clock,
-                        RetryPolicy retry, Outbox outbox, MeterRegistry metrics) {
+                        RetryPolicy retry, Outbox outbox, Replies replies, MeterRegistry metrics) {
+    this.replies = replies;
     this.completed = finished(metrics, Event.COMPLETED);
     this.failed = finished(metrics, Event.FAILED);
     this.outbox = outbox;
@@ -159,16 +163,18 @@ public final class EventProcessor {
   private void complete(QueueStore.Claim claim, String owner, Event event, Outbox.Parties parties, Turn.Output out) {
     long now = clock.millis();
     Conversation conversation = parties.conversation();
-    committer.submit(h -> {
+    Replies.Finished done = committer.submit(h -> {
       if (!QueueStore.complete(h, claim.eventId(), owner)) throw new LeaseLost();
       // One read and one update of the conversation, whatever the run said.
       ConversationStore.Progress progress = ConversationStore.progress(h, conversation.id(), db.dialect()).orElseThrow();
       long seq = progress.messageSeq();
       List<String> messageIds = new ArrayList<>();
+      List<Message> messages = new ArrayList<>();
       for (Turn.OutMessage m : out.messages()) {
         Message stored = ConversationStore.insertMessage(h, Ids.message(), conversation.id(), ++seq, Message.BOT, m.type(),
             Json.write(m.payload()), event.id(), now);
         messageIds.add(stored.id());
+        messages.add(stored);
         outbox.messageCreated(h, parties, stored, now);
       }
       // A handoff or end that happened while the event ran wins over the flow's own status.
@@ -190,10 +196,12 @@ public final class EventProcessor {
       }
       String resultJson = Json.write(result);
       EventStore.finish(h, event.id(), Event.COMPLETED, resultJson, now);
-      outbox.eventFinished(h, finished(event, Event.COMPLETED, result, now), parties, now);
-      return null;
+      Event finished = finished(event, Event.COMPLETED, result, now);
+      outbox.eventFinished(h, finished, parties, now);
+      return new Replies.Finished(finished, messages);
     });
     completed.increment();
+    replies.finished(done, awaited(event));
     notifier.eventFinished(event.id());
     notifier.conversationChanged(conversation.id());
     notifier.feedChanged(event.projectId());
@@ -207,18 +215,25 @@ public final class EventProcessor {
 
   private void fail(QueueStore.Claim claim, String owner, Event event, String error) {
     long now = clock.millis();
-    committer.submit(h -> {
+    Replies.Finished done = committer.submit(h -> {
       if (!QueueStore.complete(h, claim.eventId(), owner)) throw new LeaseLost();
       ObjectNode result = result(List.of(), List.of(), error);
       EventStore.finish(h, event.id(), Event.FAILED, Json.write(result), now);
       Outbox.Parties parties = ConversationStore.find(h, claim.conversationId()).map(c -> outbox.parties(h, c)).orElse(null);
-      outbox.eventFinished(h, finished(event, Event.FAILED, result, now), parties, now);
-      return null;
+      Event finished = finished(event, Event.FAILED, result, now);
+      outbox.eventFinished(h, finished, parties, now);
+      return new Replies.Finished(finished, List.of());
     });
     failed.increment();
+    replies.finished(done, awaited(event));
     notifier.eventFinished(event.id());
     notifier.conversationChanged(claim.conversationId());
     notifier.feedChanged(event.projectId());
+  }
+
+  /** Whether a caller waits for this event's result: its trigger answers with the bot's replies. */
+  private boolean awaited(Event event) {
+    return event.triggerId() != null && db.catalog().trigger(event.triggerId()).map(Trigger::waitForResponse).orElse(false);
   }
 
   private void retryOrFail(QueueStore.Claim claim, String owner, String error) {

@@ -111,18 +111,20 @@ public final class TriggerRoutes {
     }
     var outcome = intake.invoke(trigger, new TriggerIntake.Invocation(payload, Requests.headers(ctx),
         Requests.query(ctx), session, contact, idempotencyKey, "native", Json.object()));
-    answer(ctx, core.replies(), outcome.trigger(), outcome.event());
+    answer(ctx, core.replies(), outcome);
   }
 
   /** The native answer for a stored event: 202, 200 or 408 as the trigger waits, 400/409 for drops. */
-  static void answer(Context ctx, Replies replies, Trigger trigger, Event event) {
+  static void answer(Context ctx, Replies replies, TriggerIntake.Outcome outcome) {
+    Trigger trigger = outcome.trigger();
+    Event event = outcome.event();
     if (Event.DROPPED.equals(event.status())) throw dropped(event);
     ObjectNode body = Json.object().put("eventId", event.id()).put("conversationId", event.conversationId());
     if (!trigger.waitForResponse()) {
       ctx.status(202).json(body.put("status", "accepted"));
       return;
     }
-    Optional<Replies.Finished> done = replies.await(event.id(), trigger.responseTimeoutMs());
+    Optional<Replies.Finished> done = replies.await(event.id(), trigger.responseTimeoutMs(), outcome.handedOver());
     if (done.isEmpty()) {
       ctx.status(408).json(body.put("status", "processing"));
       return;

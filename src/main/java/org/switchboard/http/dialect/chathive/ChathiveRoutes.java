@@ -52,7 +52,7 @@ public final class ChathiveRoutes {
     String session = body.hasNonNull("sessionId") ? body.get("sessionId").asText() : null;
     var outcome = core.triggerIntake().invoke(trigger, new TriggerIntake.Invocation(body, Requests.headers(ctx),
         Requests.query(ctx), session, contact, ctx.header("Idempotency-Key"), "chathive", context));
-    answer(ctx, core.replies(), outcome.trigger(), outcome.event());
+    answer(ctx, core.replies(), outcome);
   }
 
   /** Chathive's field rules; returns what the flow sees as event.environment, language, timezone and context. */
@@ -103,7 +103,9 @@ public final class ChathiveRoutes {
     return v == null || v.isNull() ? null : v.asText();
   }
 
-  private static void answer(Context ctx, Replies replies, Trigger trigger, Event event) {
+  private static void answer(Context ctx, Replies replies, TriggerIntake.Outcome outcome) {
+    Trigger trigger = outcome.trigger();
+    Event event = outcome.event();
     if (Event.DROPPED.equals(event.status())) {
       boolean duplicate = "duplicate".equals(event.dropReason());
       throw Problem.badRequest(duplicate ? "an event with the same body was received within the duplicate window"
@@ -115,7 +117,7 @@ public final class ChathiveRoutes {
       ctx.status(202).json(body.put("status", "accepted").put("eventId", event.id()).put("conversationId", event.conversationId()));
       return;
     }
-    Optional<Replies.Finished> done = replies.await(event.id(), trigger.responseTimeoutMs());
+    Optional<Replies.Finished> done = replies.await(event.id(), trigger.responseTimeoutMs(), outcome.handedOver());
     if (done.isEmpty()) {
       ctx.status(408).json(body.put("status", "processing").put("eventId", event.id()).put("conversationId", event.conversationId()));
       return;
