@@ -88,7 +88,7 @@ public final class EventProcessor {
   }
 
   /** An event and its conversation as intake stored them, when it handed the event to this node's worker. */
-  public record Handed(Event event, Conversation conversation) {}
+  record Handed(Event event, Conversation conversation) {}
 
   private record Loaded(Event event, Outbox.Parties parties) {}
 

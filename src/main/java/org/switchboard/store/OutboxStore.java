@@ -72,9 +72,12 @@ public final class OutboxStore {
         out.add(n);
         continue;
       }
+      // Events and messages are never deleted; a missing row still leaves a readable notification.
       ObjectNode data = Json.object();
-      if (s.eventId() != null) data.set("event", Views.event(events.get(s.eventId())));
-      if (s.messageId() != null) data.set("message", Views.message(messages.get(s.messageId())));
+      Event event = s.eventId() == null ? null : events.get(s.eventId());
+      Message message = s.messageId() == null ? null : messages.get(s.messageId());
+      if (s.eventId() != null) data.set("event", event == null ? data.nullNode() : Views.event(event));
+      if (s.messageId() != null) data.set("message", message == null ? data.nullNode() : Views.message(message));
       if (n.data() instanceof ObjectNode rest) data.setAll(rest);
       out.add(new Notification(n.id(), n.projectId(), n.seq(), n.topic(), n.conversationId(), n.botId(),
           n.contactExternalId(), data, n.createdAt()));
