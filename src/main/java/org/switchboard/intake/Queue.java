@@ -18,9 +18,7 @@ final class Queue {
 
   /** As {@link #acceptFirst}, the event stored as processing and leased to {@code owner} (see {@link Handoff}). */
   static Event acceptFirstLeased(Handle h, Event accepted, long now, String owner, long leaseUntil) {
-    Event leased = new Event(accepted.id(), accepted.projectId(), accepted.triggerId(), accepted.channelId(),
-        accepted.conversationId(), accepted.source(), accepted.type(), Event.PROCESSING, accepted.payload(),
-        accepted.context(), accepted.receivedAt(), now, null, 1, null, null, null);
+    Event leased = accepted.progressed(Event.PROCESSING, now, null, 1, null);
     EventStore.insert(h, leased, null);
     QueueStore.enqueueLeased(h, leased.id(), leased.conversationId(), 1, now, owner, leaseUntil);
     return leased;

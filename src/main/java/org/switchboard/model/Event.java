@@ -16,6 +16,12 @@ public record Event(String id, String projectId, String triggerId, String channe
   public static final String FAILED = "failed";
   public static final String DROPPED = "dropped";
 
+  /** The same event further along its life: status, start, end, attempts and result replaced. */
+  public Event progressed(String newStatus, Long newStartedAt, Long newCompletedAt, int newAttempts, JsonNode newResult) {
+    return new Event(id, projectId, triggerId, channelId, conversationId, source, type, newStatus, payload, context,
+        receivedAt, newStartedAt, newCompletedAt, newAttempts, newResult, dropReason, originalEventId);
+  }
+
   public boolean finished() {
     return COMPLETED.equals(status) || FAILED.equals(status) || DROPPED.equals(status);
   }

@@ -208,9 +208,7 @@ public final class EventProcessor {
   }
 
   private static Event finished(Event e, String status, JsonNode result, long now) {
-    return new Event(e.id(), e.projectId(), e.triggerId(), e.channelId(), e.conversationId(), e.source(), e.type(), status,
-        e.payload(), e.context(), e.receivedAt(), e.startedAt() == null ? now : e.startedAt(), now, e.attempts(), result,
-        e.dropReason(), e.originalEventId());
+    return e.progressed(status, e.startedAt() == null ? now : e.startedAt(), now, e.attempts(), result);
   }
 
   private void fail(QueueStore.Claim claim, String owner, Event event, String error) {
