@@ -37,16 +37,42 @@ public final class Outbox {
   public static final List<String> TOPICS = List.of(MESSAGE_CREATED, CONVERSATION_STARTED, CONVERSATION_ENDED,
       EVENT_COMPLETED, EVENT_FAILED, EVENT_DROPPED, SUBSCRIPTION_DISABLED);
 
-  /** What a conversation's notifications carry about it, loaded once per transaction. */
-  public record Parties(Conversation conversation, Contact contact, Bot bot) {
+  /**
+   * What a conversation's notifications carry about it, loaded once per transaction. Its {@link #snapshot} is
+   * written once however many notifications carry it, and may be written before the transaction.
+   */
+  public static final class Parties {
+    private final Conversation conversation;
+    private final Contact contact;
+    private final Bot bot;
+    private String snapshot; // racy but safe: any thread writes the same immutable text
+
+    public Parties(Conversation conversation, Contact contact, Bot bot) {
+      this.conversation = conversation;
+      this.contact = contact;
+      this.bot = bot;
+    }
+
+    public Conversation conversation() { return conversation; }
+
+    public Contact contact() { return contact; }
+
+    public Bot bot() { return bot; }
 
     String contactExternalId() { return contact == null ? null : contact.externalId(); }
 
-    void into(ObjectNode data) {
-      data.set("conversation", Views.conversation(conversation));
-      data.set("contact", contact == null ? null : Views.contact(contact));
-      data.set("bot", bot == null ? null : Json.object().put("id", bot.id()).put("name", bot.name()).put("key", bot.key())
-          .put("version", conversation.botVersion()));
+    /** The conversation, contact and bot as a notification's data, in JSON. */
+    public String snapshot() {
+      String json = snapshot;
+      if (json == null) {
+        ObjectNode data = Json.object();
+        data.set("conversation", Views.conversation(conversation));
+        data.set("contact", contact == null ? null : Views.contact(contact));
+        data.set("bot", bot == null ? null : Json.object().put("id", bot.id()).put("name", bot.name())
+            .put("key", bot.key()).put("version", conversation.botVersion()));
+        snapshot = json = Json.write(data);
+      }
+      return json;
     }
   }
 
@@ -65,21 +91,15 @@ public final class Outbox {
   }
 
   public void messageCreated(Handle h, Parties p, Message m, long now) {
-    ObjectNode data = Json.object();
-    p.into(data);
-    publish(h, p.conversation().projectId(), MESSAGE_CREATED, p, data, null, m.id(), now);
+    publish(h, p.conversation().projectId(), MESSAGE_CREATED, p, p.snapshot(), null, m.id(), now);
   }
 
   public void conversationStarted(Handle h, Parties p, long now) {
-    ObjectNode data = Json.object();
-    p.into(data);
-    publish(h, p.conversation().projectId(), CONVERSATION_STARTED, p, data, now);
+    publish(h, p.conversation().projectId(), CONVERSATION_STARTED, p, p.snapshot(), null, null, now);
   }
 
   public void conversationEnded(Handle h, Parties p, long now) {
-    ObjectNode data = Json.object();
-    p.into(data);
-    publish(h, p.conversation().projectId(), CONVERSATION_ENDED, p, data, now);
+    publish(h, p.conversation().projectId(), CONVERSATION_ENDED, p, p.snapshot(), null, null, now);
   }
 
   /** event.completed, event.failed or event.dropped, by the event's status. */
@@ -90,7 +110,7 @@ public final class Outbox {
       case Event.DROPPED -> EVENT_DROPPED;
       default -> throw new IllegalArgumentException("event " + e.id() + " is not finished");
     };
-    publish(h, e.projectId(), topic, p, Json.object(), e.id(), null, now);
+    publish(h, e.projectId(), topic, p, "{}", e.id(), null, now);
   }
 
   /** A flow's emit step: {@code custom.<name>} with exactly the data the flow emitted. */
@@ -105,18 +125,18 @@ public final class Outbox {
   }
 
   private void publish(Handle h, String projectId, String topic, Parties p, JsonNode data, long now) {
-    publish(h, projectId, topic, p, data, null, null, now);
+    publish(h, projectId, topic, p, Json.write(data), null, null, now);
   }
 
   /**
    * {@code eventId} or {@code messageId} name the finished event or the message the notification is about: its
    * data leaves them out, and the feed puts them back from their own rows ({@link OutboxStore}).
    */
-  private void publish(Handle h, String projectId, String topic, Parties p, JsonNode data, String eventId,
+  private void publish(Handle h, String projectId, String topic, Parties p, String dataJson, String eventId,
                        String messageId, long now) {
     Published n = new Published(Ids.next("ntf_"), projectId, topic, p == null ? null : p.conversation().id(),
         p == null ? null : p.conversation().botId(), p == null ? null : p.contactExternalId(),
-        p == null ? null : p.conversation().channelId(), Json.write(data), eventId, messageId, now);
+        p == null ? null : p.conversation().channelId(), dataJson, eventId, messageId, now);
     Feed batched = committer.atBatchEnd(h, Feed.class, () -> new Feed(catalog));
     if (batched != null) {
       batched.add(n);

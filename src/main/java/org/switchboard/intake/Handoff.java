@@ -1,5 +1,7 @@
 package org.switchboard.intake;
 
+import org.jdbi.v3.core.Handle;
+import org.switchboard.delivery.Outbox;
 import org.switchboard.model.Conversation;
 import org.switchboard.model.Event;
 
@@ -9,13 +11,21 @@ import org.switchboard.model.Event;
  * Only the first event of a conversation started by that event qualifies, since nothing can come before it.
  */
 public interface Handoff {
-  /** A free slot of a running worker, or null. Exactly one of {@code run} or {@code cancel} must follow. */
+  /** A free slot of a running worker, or null. Exactly one of {@code run}, {@code cancel} or an inline turn's
+   * {@code committed} must follow. */
   Reservation reserve();
 
   interface Reservation {
     String owner();
 
     long leaseUntil(long now);
+
+    /**
+     * The first turn of a conversation that nobody else can see yet, run now, before anything is stored; null when
+     * the turn would call out or fails (the event then takes the leased way, {@link #run}). Intake writes the turn
+     * in its own transaction: one commit for acceptance and completion, no queue entry.
+     */
+    InlineTurn runInline(Event accepted, Conversation conversation);
 
     /**
      * After the commit that stored the event leased to {@link #owner()}: the event as stored and the conversation
@@ -25,6 +35,21 @@ public interface Handoff {
 
     /** The event was not stored leased (or not at all): the slot goes back. */
     void cancel();
+  }
+
+  /** A turn run inline ({@link Reservation#runInline}), to be stored with its event. */
+  interface InlineTurn {
+    /** Who the conversation involves, its notifications' snapshot already written. */
+    Outbox.Parties parties();
+
+    /**
+     * Inside intake's transaction, after the conversation is stored: stores the event, finished, with all its turn
+     * produced (messages, variables, notifications), and returns it. May run twice if the batch is run again.
+     */
+    Event write(Handle h);
+
+    /** After that commit: wakes whoever waits for the event and gives the slot back. */
+    void committed();
   }
 
   Handoff NONE = () -> null;

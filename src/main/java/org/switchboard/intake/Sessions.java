@@ -60,9 +60,26 @@ final class Sessions {
     return start(h, outbox, trigger, contactId, botVersion, now, Ids.conversation());
   }
 
+  /** A new conversation of the trigger, not stored yet. */
+  static Conversation fresh(Trigger trigger, String contactId, int botVersion, long now) {
+    return fresh(trigger, contactId, botVersion, now, Ids.conversation());
+  }
+
+  /**
+   * Stores a {@link #fresh} conversation, its first event position reserved for the event that starts it;
+   * {@code parties} are who it involves, as its notifications carry them.
+   */
+  static Conversation start(Handle h, Outbox outbox, Outbox.Parties parties, long now) {
+    return ConversationIntake.open(h, outbox, parties, now, 1);
+  }
+
   private static Conversation start(Handle h, Outbox outbox, Trigger trigger, String contactId, int botVersion, long now,
                                     String id) {
-    return ConversationIntake.open(h, outbox, new Conversation(id, trigger.projectId(), trigger.botId(), botVersion,
-        contactId, trigger.id(), null, null, Conversation.ACTIVE, Json.object(), Json.object(), now, now), now, 1);
+    return ConversationIntake.open(h, outbox, fresh(trigger, contactId, botVersion, now, id), now, 1);
+  }
+
+  private static Conversation fresh(Trigger trigger, String contactId, int botVersion, long now, String id) {
+    return new Conversation(id, trigger.projectId(), trigger.botId(), botVersion, contactId, trigger.id(), null, null,
+        Conversation.ACTIVE, Json.object(), Json.object(), now, now);
   }
 }

@@ -56,8 +56,13 @@ public final class TriggerIntake {
 
   /** The stored event; {@code repeated} when an idempotency key answered with an earlier event. */
   public record Outcome(Event event, Trigger trigger, boolean repeated) {
-    /** Stored leased to this node's worker ({@link Handoff}): it runs here, unless the node dies first. */
-    public boolean handedOver() { return !repeated && Event.PROCESSING.equals(event.status()); }
+    /**
+     * Run on this node ({@link Handoff}): stored leased to its worker, so it runs here unless the node dies first,
+     * or run inline and stored finished.
+     */
+    public boolean handedOver() {
+      return !repeated && !Event.ACCEPTED.equals(event.status()) && !Event.DROPPED.equals(event.status());
+    }
   }
 
   private final Database db;
@@ -117,29 +122,45 @@ public final class TriggerIntake {
     String sessionKey = trigger.sessionDurationSeconds() == 0 ? null
         : in.sessionKey() != null ? "session:" + in.sessionKey() : in.contact().sessionKey();
     String eventId = Ids.event();
+    ObjectNode context = context(trigger, in);
     Handoff.Reservation slot = dropReason == null ? handoff.reserve() : null;
-    Conversation[] leasedIn = {null}; // set by the last run of the unit (the committer may run it twice)
+    // Without a session or a contact to look up, the event starts a conversation nobody can see before this commit,
+    // so its first turn may run now and be stored with it.
+    Conversation fresh = slot != null && sessionKey == null && (in.contact() == null || in.contact().isEmpty())
+        ? Sessions.fresh(trigger, null, version, now) : null;
+    Handoff.InlineTurn inline = fresh == null ? null : slot.runInline(new Event(eventId, trigger.projectId(),
+        trigger.id(), null, fresh.id(), in.source(), "trigger", Event.ACCEPTED, in.payload(), context, now, null, null,
+        0, null, null, null), fresh);
+    // How the last run of the unit stored the event (the committer may run it twice): leased, inline or neither.
+    Conversation[] leasedIn = {null};
+    boolean[] inlined = {false};
     Outcome outcome;
     try {
       outcome = committer.submit(h -> {
         leasedIn[0] = null;
+        inlined[0] = false;
         if (in.idempotencyKey() != null) {
           Optional<String> earlier = EventStore.idempotencyKey(h, "trigger:" + trigger.id(), in.idempotencyKey(),
               eventId, now, now - IDEMPOTENCY_WINDOW_MS);
           if (earlier.isPresent()) return new Outcome(EventStore.find(h, earlier.get()).orElseThrow(), trigger, true);
         }
-        if (dropReason != null) return new Outcome(drop(h, trigger, in, eventId, now, dropReason, null), trigger, false);
+        if (dropReason != null) return new Outcome(drop(h, trigger, in, eventId, context, now, dropReason, null), trigger, false);
         if (trigger.ignoreDuplicates()) {
           Optional<String> original = EventStore.fingerprint(h, trigger.id(), fingerprint(in.payload()), eventId, now,
               now - trigger.duplicateWindowSeconds() * 1000);
           if (original.isPresent()) {
-            return new Outcome(drop(h, trigger, in, eventId, now, "duplicate", original.get()), trigger, false);
+            return new Outcome(drop(h, trigger, in, eventId, context, now, "duplicate", original.get()), trigger, false);
           }
+        }
+        if (inline != null) {
+          Sessions.start(h, outbox, inline.parties(), now);
+          inlined[0] = true;
+          return new Outcome(inline.write(h), trigger, false);
         }
         String contactId = Contacts.resolve(h, trigger.projectId(), in.contact(), now);
         Sessions.Resolved to = Sessions.resolve(h, db.dialect(), outbox, trigger, sessionKey, contactId, version, now);
         Event event = new Event(eventId, trigger.projectId(), trigger.id(), null, to.conversation().id(), in.source(),
-            "trigger", Event.ACCEPTED, in.payload(), context(trigger, in), now, null, null, 0, null, null, null);
+            "trigger", Event.ACCEPTED, in.payload(), context, now, null, null, 0, null, null, null);
         if (to.started() && slot != null) {
           leasedIn[0] = to.conversation();
           return new Outcome(Queue.acceptFirstLeased(h, event, now, slot.owner(), slot.leaseUntil(now)), trigger, false);
@@ -153,7 +174,8 @@ public final class TriggerIntake {
       throw e;
     }
     if (slot != null) {
-      if (leasedIn[0] != null) slot.run(outcome.event(), leasedIn[0]);
+      if (inlined[0]) inline.committed();
+      else if (leasedIn[0] != null) slot.run(outcome.event(), leasedIn[0]);
       else slot.cancel();
     }
     if (!outcome.repeated()) {
@@ -222,9 +244,10 @@ public final class TriggerIntake {
     }
   }
 
-  private Event drop(Handle h, Trigger trigger, Invocation in, String eventId, long now, String reason, String original) {
+  private Event drop(Handle h, Trigger trigger, Invocation in, String eventId, ObjectNode context, long now, String reason,
+                     String original) {
     Event event = new Event(eventId, trigger.projectId(), trigger.id(), null, null, in.source(), "trigger",
-        Event.DROPPED, in.payload(), context(trigger, in), now, null, now, 0, null, reason, original);
+        Event.DROPPED, in.payload(), context, now, null, now, 0, null, reason, original);
     EventStore.insert(h, event, null);
     outbox.eventFinished(h, event, null, now);
     return event;

@@ -9,11 +9,13 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import org.jdbi.v3.core.Handle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.switchboard.delivery.Notifier;
 import org.switchboard.delivery.Outbox;
 import org.switchboard.delivery.Replies;
+import org.switchboard.intake.Handoff;
 import org.switchboard.model.Bot;
 import org.switchboard.model.BotVersion;
 import org.switchboard.model.Contact;
@@ -112,7 +114,7 @@ public final class EventProcessor {
         output = silent(conversation);
       } else {
         try {
-          output = run(event, parties);
+          output = run(event, parties, false);
         } catch (Turn.Failure failure) {
           fail(claim, owner, event, failure.getMessage());
           return;
@@ -135,14 +137,74 @@ public final class EventProcessor {
         : db.read(h -> outbox.parties(h, c)));
   }
 
-  private Turn.Output run(Event event, Outbox.Parties parties) throws Turn.Failure {
+  /**
+   * The first turn of a conversation intake has not stored yet ({@link Handoff.Reservation#runInline}), or null
+   * when it would call out or cannot finish; {@code release} gives the worker slot back after the commit. All its
+   * JSON is written here, so the writer only stores it.
+   */
+  Handoff.InlineTurn runInline(Event accepted, Conversation conversation, Runnable release) {
+    Event event = accepted.progressed(Event.PROCESSING, accepted.receivedAt(), null, 1, null);
+    Outbox.Parties parties = new Outbox.Parties(conversation, null, db.catalog().bot(conversation.botId()).orElse(null));
+    Rendered turn;
+    try {
+      turn = Rendered.of(run(event, parties, true));
+    } catch (Turn.Failure | RuntimeException e) {
+      return null; // Turn.CallsOut, or a failure the usual way records with its retries
+    }
+    long now = clock.millis();
+    parties.snapshot();
+    String payloadJson = Json.write(event.payload());
+    String contextJson = Json.write(event.context());
+    var fresh = new ConversationStore.Progress(conversation.status(), 0);
+    return new Handoff.InlineTurn() {
+      private Replies.Finished done;
+
+      @Override
+      public Outbox.Parties parties() { return parties; }
+
+      @Override
+      public Event write(Handle h) {
+        done = record(h, event, parties, turn, fresh, now);
+        // Stored once, finished: nothing refers to an event row by key before the commit.
+        EventStore.insert(h, done.event(), payloadJson, contextJson, turn.resultJson(), null);
+        return done.event();
+      }
+
+      @Override
+      public void committed() {
+        release.run();
+        finished(done, completed);
+      }
+    };
+  }
+
+  /** A turn's output ready to store: message ids taken and every JSON text written, outside the transaction. */
+  private record Rendered(Turn.Output out, List<String> messageIds, List<String> messageJson, String variablesJson,
+                          String stateJson, ObjectNode result, String resultJson) {
+    static Rendered of(Turn.Output out) {
+      List<String> ids = new ArrayList<>();
+      List<String> json = new ArrayList<>();
+      for (Turn.OutMessage m : out.messages()) {
+        ids.add(Ids.message());
+        json.add(Json.write(m.payload()));
+      }
+      ObjectNode result = EventProcessor.result(ids, out.trace(), null);
+      if (!out.emits().isEmpty()) {
+        ArrayNode emitted = result.putArray("emits");
+        for (Turn.Emit e : out.emits()) emitted.addObject().put("topic", e.topic()).set("data", e.data());
+      }
+      return new Rendered(out, ids, json, Json.write(out.variables()), Json.write(out.state()), result, Json.write(result));
+    }
+  }
+
+  private Turn.Output run(Event event, Outbox.Parties parties, boolean inline) throws Turn.Failure {
     Conversation conversation = parties.conversation();
     Bot bot = parties.bot();
     if (bot == null) throw new Turn.Failure("the conversation's bot no longer exists");
     BotVersion version = db.catalog().version(bot.id(), conversation.botVersion())
         .orElseThrow(() -> new Turn.Failure("bot version " + conversation.botVersion() + " does not exist"));
     Contact contact = parties.contact();
-    ObjectNode state = conversation.state().isObject() ? (ObjectNode) conversation.state() : Json.object();
+    ObjectNode state = conversation.state().isObject() ? ((ObjectNode) conversation.state()).deepCopy() : Json.object();
     boolean first = !state.path("started").asBoolean(false);
     ObjectNode variables = Json.object();
     if (first && version.definition().path("variables").isObject()) variables.setAll((ObjectNode) version.definition().get("variables"));
@@ -151,7 +213,7 @@ public final class EventProcessor {
     ObjectNode scope = Scope.of(event, conversation, contact, bot, version.version(), clock.millis());
     String triggerKey = event.context().path("trigger").path("key").asText(null);
     return runtime.run(new Turn.Input(version.definition(), event.type(), triggerKey, first, scope, variables, state,
-        () -> db.read(h -> ConversationStore.recentMessages(h, conversation.id(), HISTORY))));
+        () -> db.read(h -> ConversationStore.recentMessages(h, conversation.id(), HISTORY)), inline));
   }
 
   private static Turn.Output silent(Conversation conversation) {
@@ -163,47 +225,58 @@ public final class EventProcessor {
   private void complete(QueueStore.Claim claim, String owner, Event event, Outbox.Parties parties, Turn.Output out) {
     long now = clock.millis();
     Conversation conversation = parties.conversation();
+    Rendered turn = Rendered.of(out);
     Replies.Finished done = committer.submit(h -> {
       if (!QueueStore.complete(h, claim.eventId(), owner)) throw new LeaseLost();
       // One read and one update of the conversation, whatever the run said.
       ConversationStore.Progress progress = ConversationStore.progress(h, conversation.id(), db.dialect()).orElseThrow();
-      long seq = progress.messageSeq();
-      List<String> messageIds = new ArrayList<>();
-      List<Message> messages = new ArrayList<>();
-      for (Turn.OutMessage m : out.messages()) {
-        Message stored = ConversationStore.insertMessage(h, Ids.message(), conversation.id(), ++seq, Message.BOT, m.type(),
-            Json.write(m.payload()), event.id(), now);
-        messageIds.add(stored.id());
-        messages.add(stored);
-        outbox.messageCreated(h, parties, stored, now);
-      }
-      // A handoff or end that happened while the event ran wins over the flow's own status.
-      String before = progress.status();
-      String status = Conversation.ACTIVE.equals(before) ? out.conversationStatus() : before;
-      ConversationStore.saveRuntime(h, conversation.id(), status, Json.write(out.variables()), Json.write(out.state()), seq);
-      if (Conversation.ENDED.equals(status) && !Conversation.ENDED.equals(before)) {
-        outbox.conversationEnded(h, outbox.parties(h, ConversationStore.find(h, conversation.id()).orElseThrow()), now);
-      }
-      for (String cancelled : out.cancelledTimers()) TimerStore.delete(h, cancelled);
-      for (Turn.Timer t : out.timers()) TimerStore.insert(h, t.id(), conversation.id(), t.kind(), t.dueAt());
-      ObjectNode result = result(messageIds, out.trace(), null);
-      if (!out.emits().isEmpty()) {
-        ArrayNode emitted = result.putArray("emits");
-        for (Turn.Emit e : out.emits()) {
-          emitted.addObject().put("topic", e.topic()).set("data", e.data());
-          outbox.custom(h, parties, e.topic(), e.data(), now);
-        }
-      }
-      String resultJson = Json.write(result);
-      EventStore.finish(h, event.id(), Event.COMPLETED, resultJson, now);
-      Event finished = finished(event, Event.COMPLETED, result, now);
-      outbox.eventFinished(h, finished, parties, now);
-      return new Replies.Finished(finished, messages);
+      Replies.Finished recorded = record(h, event, parties, turn, progress, now);
+      EventStore.finish(h, event.id(), Event.COMPLETED, turn.resultJson(), now);
+      return recorded;
     });
-    completed.increment();
+    finished(done, completed);
+  }
+
+  /**
+   * What a turn produced: its messages, the conversation's variables, status and state, timers, custom events, and
+   * the notifications of it all, the event's end included. The caller stores the event's end itself.
+   */
+  private Replies.Finished record(Handle h, Event event, Outbox.Parties parties, Rendered turn,
+                                  ConversationStore.Progress progress, long now) {
+    Conversation conversation = parties.conversation();
+    Turn.Output out = turn.out();
+    long seq = progress.messageSeq();
+    List<Message> messages = new ArrayList<>();
+    for (int i = 0; i < out.messages().size(); i++) {
+      Turn.OutMessage m = out.messages().get(i);
+      Message stored = new Message(turn.messageIds().get(i), conversation.id(), ++seq, Message.BOT, m.type(),
+          m.payload(), event.id(), now);
+      ConversationStore.insertMessage(h, stored, turn.messageJson().get(i));
+      messages.add(stored);
+      outbox.messageCreated(h, parties, stored, now);
+    }
+    // A handoff or end that happened while the event ran wins over the flow's own status.
+    String before = progress.status();
+    String status = Conversation.ACTIVE.equals(before) ? out.conversationStatus() : before;
+    ConversationStore.saveRuntime(h, conversation.id(), status, turn.variablesJson(), turn.stateJson(), seq);
+    if (Conversation.ENDED.equals(status) && !Conversation.ENDED.equals(before)) {
+      outbox.conversationEnded(h, outbox.parties(h, ConversationStore.find(h, conversation.id()).orElseThrow()), now);
+    }
+    for (String cancelled : out.cancelledTimers()) TimerStore.delete(h, cancelled);
+    for (Turn.Timer t : out.timers()) TimerStore.insert(h, t.id(), conversation.id(), t.kind(), t.dueAt());
+    for (Turn.Emit e : out.emits()) outbox.custom(h, parties, e.topic(), e.data(), now);
+    Event finished = finished(event, Event.COMPLETED, turn.result(), now);
+    outbox.eventFinished(h, finished, parties, now);
+    return new Replies.Finished(finished, messages);
+  }
+
+  /** After the commit of an event's end: counts it, hands the result to a caller here, wakes the others. */
+  private void finished(Replies.Finished done, Counter outcome) {
+    Event event = done.event();
+    outcome.increment();
     replies.finished(done, awaited(event));
     notifier.eventFinished(event.id());
-    notifier.conversationChanged(conversation.id());
+    notifier.conversationChanged(event.conversationId());
     notifier.feedChanged(event.projectId());
   }
 
@@ -222,11 +295,7 @@ public final class EventProcessor {
       outbox.eventFinished(h, finished, parties, now);
       return new Replies.Finished(finished, List.of());
     });
-    failed.increment();
-    replies.finished(done, awaited(event));
-    notifier.eventFinished(event.id());
-    notifier.conversationChanged(claim.conversationId());
-    notifier.feedChanged(event.projectId());
+    finished(done, failed);
   }
 
   /** Whether a caller waits for this event's result: its trigger answers with the bot's replies. */

@@ -126,6 +126,11 @@ public final class Worker implements Handoff, AutoCloseable {
       public long leaseUntil(long now) { return now + LEASE_MS; }
 
       @Override
+      public InlineTurn runInline(Event accepted, Conversation conversation) {
+        return processor.runInline(accepted, conversation, slots::release);
+      }
+
+      @Override
       public void run(Event event, Conversation conversation) {
         Worker.this.run(new QueueStore.Claim(event.id(), conversation.id(), 1), new EventProcessor.Handed(event, conversation));
       }

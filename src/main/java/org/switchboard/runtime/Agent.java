@@ -24,6 +24,7 @@ final class Agent {
   }
 
   void run(BotRuntime.Run run, JsonNode spec) throws Turn.Failure {
+    if (run.in.inline()) throw new Turn.CallsOut();
     LanguageModel.Settings settings = model.settings();
     String modelName = spec.hasNonNull("model") ? spec.get("model").asText() : settings.model();
     if (settings.baseUrl() == null || modelName == null) {

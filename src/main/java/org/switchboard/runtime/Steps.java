@@ -98,6 +98,7 @@ final class Steps {
 
   /** Runs an http spec; stores the result in vars and follows onError on failure. Returns the result JSON. */
   JsonNode http(BotRuntime.Run run, JsonNode spec, JsonNode context, String kind, String skillName) throws Turn.Failure {
+    if (run.in.inline()) throw new Turn.CallsOut();
     String method = spec.path("method").asText("GET").toUpperCase();
     String url = Templates.render(spec.path("url").asText(), context);
     Map<String, String> headers = new LinkedHashMap<>();

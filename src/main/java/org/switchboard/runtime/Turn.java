@@ -15,9 +15,10 @@ public final class Turn {
   /**
    * @param scope   {@code event}, {@code contact}, {@code conversation}, {@code bot}, {@code now} (vars are added)
    * @param history the conversation's recent messages, loaded only if an agent step needs them
+   * @param inline  the turn runs before its event is stored: a step that would call out throws {@link CallsOut}
    */
   public record Input(JsonNode flow, String eventType, String triggerKey, boolean firstEvent, ObjectNode scope,
-                      ObjectNode variables, ObjectNode state, Supplier<List<Message>> history) {}
+                      ObjectNode variables, ObjectNode state, Supplier<List<Message>> history, boolean inline) {}
 
   public record OutMessage(String type, ObjectNode payload) {}
 
@@ -32,6 +33,11 @@ public final class Turn {
   /** The flow cannot go on: the event fails with this error (trying again would give the same answer). */
   public static final class Failure extends Exception {
     public Failure(String message) { super(message, null, false, false); }
+  }
+
+  /** An inline turn reached a step that calls out (http, skill, agent): it must run the usual way, after the commit. */
+  public static final class CallsOut extends RuntimeException {
+    public CallsOut() { super("the turn calls out", null, false, false); }
   }
 
   private Turn() {}

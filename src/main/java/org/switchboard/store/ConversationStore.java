@@ -149,9 +149,16 @@ public final class ConversationStore {
   /** Stores a message at a seq the caller took (and records in the conversation itself). */
   public static Message insertMessage(Handle h, String id, String conversationId, long seq, String role, String type,
                                      String payloadJson, String eventId, long now) {
+    Message m = new Message(id, conversationId, seq, role, type, Json.read(payloadJson), eventId, now);
+    insertMessage(h, m, payloadJson);
+    return m;
+  }
+
+  /** As above, for a message whose payload the caller has already written as {@code payloadJson}. */
+  public static void insertMessage(Handle h, Message m, String payloadJson) {
     Sql.update(h, "INSERT INTO messages (id, conversation_id, seq, role, type, payload, event_id, created_at) "
-        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", id, conversationId, seq, role, type, payloadJson, eventId, now);
-    return new Message(id, conversationId, seq, role, type, Json.read(payloadJson), eventId, now);
+        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", m.id(), m.conversationId(), m.seq(), m.role(), m.type(), payloadJson,
+        m.eventId(), m.createdAt());
   }
 
   /** Messages by id (any that exist), in one query. */

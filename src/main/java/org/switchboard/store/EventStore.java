@@ -21,12 +21,19 @@ public final class EventStore {
   private EventStore() {}
 
   public static void insert(Handle h, Event e, String replayOf) {
+    insert(h, e, Json.write(e.payload()), Json.write(e.context()), e.result() == null ? null : Json.write(e.result()),
+        replayOf);
+  }
+
+  /** As above, for an event whose JSON the caller has already written. */
+  public static void insert(Handle h, Event e, String payloadJson, String contextJson, String resultJson,
+                            String replayOf) {
     Sql.update(h, "INSERT INTO events (id, project_id, trigger_id, channel_id, conversation_id, source, type, status, "
             + "payload, context, received_at, started_at, completed_at, attempts, result, drop_reason, original_event_id, replay_of) "
             + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         e.id(), e.projectId(), e.triggerId(), e.channelId(), e.conversationId(), e.source(), e.type(), e.status(),
-        Json.write(e.payload()), Json.write(e.context()), e.receivedAt(), e.startedAt(), e.completedAt(), e.attempts(),
-        e.result() == null ? null : Json.write(e.result()), e.dropReason(), e.originalEventId(), replayOf);
+        payloadJson, contextJson, e.receivedAt(), e.startedAt(), e.completedAt(), e.attempts(), resultJson,
+        e.dropReason(), e.originalEventId(), replayOf);
   }
 
   public static Optional<Event> find(Handle h, String id) {

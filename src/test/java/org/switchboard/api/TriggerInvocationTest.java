@@ -42,6 +42,29 @@ class TriggerInvocationTest extends BothDatabases {
   }
 
   @Test
+  void aFirstTurnThatCallsNothingIsStoredWithItsEvent() {
+    // No session and no contact: the event starts a conversation, and a bot that only says finishes it before
+    // the acknowledgement (one commit), not later in the background.
+    JsonNode t = app.trigger(project, bot, Map.of());
+    var r = caller(t).post(events(t), Map.of("n", 4));
+    assertThat(r.status()).isEqualTo(202);
+    JsonNode event = app.event(r.json().get("eventId").asText());
+    assertThat(event.get("status").asText()).isEqualTo("completed");
+    assertThat(event.get("attempts").asInt()).isEqualTo(1);
+    assertThat(event.get("startedAt").isNull()).isFalse();
+    assertThat(event.get("result").get("messageIds")).hasSize(1);
+    JsonNode conversation = app.admin.get("/v1/conversations/" + r.json().get("conversationId").asText()).json();
+    assertThat(conversation.get("status").asText()).isEqualTo("active");
+    var messages = app.admin.get("/v1/conversations/" + conversation.get("id").asText() + "/messages").json();
+    assertThat(messages.get("items")).hasSize(1);
+    assertThat(messages.get("items").get(0).get("payload").get("text").asText()).isEqualTo("echo 4");
+    // With a session key the event may join an open conversation, so it is queued and run after the commit.
+    JsonNode sessions = app.trigger(project, bot, Map.of("sessionDurationSeconds", 600));
+    var joined = caller(sessions).post(events(sessions) + "?session=s1", Map.of("n", 5));
+    assertThat(app.awaitEvent(joined.json().get("eventId").asText(), "completed").get("attempts").asInt()).isEqualTo(1);
+  }
+
+  @Test
   void waitingTriggerAnswersWithTheReplies() {
     JsonNode t = app.trigger(project, bot, Map.of("waitForResponse", true));
     var r = caller(t).post(events(t), Map.of("n", 3));

@@ -38,6 +38,42 @@ class FlowCallsTest extends FlowTestBase {
   }
 
   @Test
+  void aTriggerEventWhoseFirstTurnCallsOutRunsOnceAfterItsCommit() {
+    // The turn starts inline, says something, then reaches a call: it is dropped unsent and the event runs the
+    // usual way, so the message is stored once and the call made once.
+    String project = app.project("inline");
+    String bot = app.bot(project, """
+        on: { trigger: { "*": main } }
+        nodes:
+          main:
+            - say: "before"
+            - http: { method: POST, url: "SHOP/echo", body: { n: "{{event.payload.n}}" }, into: posted }
+            - say: "after {{vars.posted.status}}"
+        """.replace("SHOP", shop.url()));
+    JsonNode t = app.trigger(project, bot, Map.of("waitForResponse", true));
+    int calls = shop.requests.size();
+    var r = app.client(t.get("secret").asText()).post("/v1/triggers/" + t.get("id").asText() + "/events", Map.of("n", 9));
+    assertThat(r.status()).isEqualTo(200);
+    assertThat(texts(r.json().get("messages"))).containsExactly("before", "after 201");
+    assertThat(shop.requests.size() - calls).isEqualTo(1);
+    assertThat(shop.requests.get(shop.requests.size() - 1).json().get("n").asText()).isEqualTo("9");
+    var stored = app.admin.get("/v1/conversations/" + r.json().get("conversationId").asText() + "/messages").json();
+    assertThat(texts(stored.get("items"))).containsExactly("before", "after 201");
+    // Nor does an acknowledgement wait for a call: the slow one is still running when the 202 comes.
+    String slowBot = app.bot(project, """
+        on: { trigger: { "*": main } }
+        nodes:
+          main: [ { http: { url: "SHOP/slow", timeout: 10s } }, { say: "done" } ]
+        """.replace("SHOP", shop.url()));
+    JsonNode async = app.trigger(project, slowBot, Map.of());
+    var accepted = app.client(async.get("secret").asText()).post("/v1/triggers/" + async.get("id").asText() + "/events", Map.of());
+    assertThat(accepted.status()).isEqualTo(202);
+    String eventId = accepted.json().get("eventId").asText();
+    assertThat(app.event(eventId).get("status").asText()).isIn("accepted", "processing");
+    assertThat(app.awaitEvent(eventId, "completed").path("result").path("messageIds")).hasSize(1);
+  }
+
+  @Test
   void httpPostSendsTemplatedJsonAndHeaders() {
     Chat c = chat("""
         on: { message: main }
