@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * in a single transaction and answers them all after the commit. A unit that fails is undone alone (the batch runs
  * again with a savepoint per unit) and the others still commit. With many concurrent callers this turns one fsync
  * per call into one fsync per batch. One lane: SQLite has one writer, and on PostgreSQL more lanes measured slower
- * (smaller batches, more commits; docs/benchmarks.md).
+ * (smaller batches, more commits; docs/benchmarks.md). On SQLite the fsync is a stage of its own: the lane commits
+ * a batch and goes on with the next while a second thread syncs the log and only then answers the batch's callers.
  */
 public final class GroupCommitter implements AutoCloseable {
   public interface Unit<T> {
@@ -36,6 +37,9 @@ public final class GroupCommitter implements AutoCloseable {
 
   private record Pending<T>(Unit<T> unit, CompletableFuture<T> result) {}
 
+  /** A batch committed but perhaps not yet on disk, with each unit's outcome. */
+  private record Committed(List<Pending<?>> batch, List<Object> results) {}
+
   private static final Logger LOG = LoggerFactory.getLogger(GroupCommitter.class);
   private static final int MAX_BATCH = 512;
   /** Deadlock and serialization failures: the whole batch is simply run again. */
@@ -45,16 +49,50 @@ public final class GroupCommitter implements AutoCloseable {
   private final DistributionSummary batchSizes;
   private final Timer commitTimes;
   private final LinkedBlockingQueue<Pending<?>> queue = new LinkedBlockingQueue<>();
+  private final LinkedBlockingQueue<Committed> unsynced = new LinkedBlockingQueue<>();
   private final Lane lane;
+  private final Thread syncer;
   private volatile boolean running = true;
 
   public GroupCommitter(Database db, MeterRegistry metrics) {
     this.db = db;
     this.batchSizes = DistributionSummary.builder("switchboard_commit_batch_size").description("units per group commit")
         .publishPercentiles(0.5, 0.99).register(metrics);
-    this.commitTimes = Timer.builder("switchboard_commit_duration").description("one group commit, all units and the commit")
+    this.commitTimes = Timer.builder("switchboard_commit_duration").description("one group commit: all units and the commit (on SQLite without the sync that follows it)")
         .publishPercentiles(0.5, 0.99).register(metrics);
     this.lane = new Lane("group-commit");
+    this.syncer = db.syncsApart() ? Thread.ofPlatform().name("group-sync").daemon(true).start(this::syncLoop) : null;
+  }
+
+  /** Syncs whatever batches were committed since the last sync with one fsync, then answers their callers. */
+  private void syncLoop() {
+    List<Committed> ready = new ArrayList<>();
+    while (lane.thread.isAlive() || !unsynced.isEmpty()) {
+      try {
+        Committed first = unsynced.poll(200, TimeUnit.MILLISECONDS);
+        if (first == null) continue;
+        ready.add(first);
+        unsynced.drainTo(ready);
+        try {
+          db.sync();
+          for (Committed c : ready) completeAll(c.batch(), c.results());
+        } catch (RuntimeException e) {
+          LOG.warn("{} committed batches could not be synced: {}", ready.size(), e.toString());
+          StorageUnavailable failure = e instanceof StorageUnavailable su ? su
+              : new StorageUnavailable("the database did not sync: " + e);
+          for (Committed c : ready) for (Pending<?> p : c.batch()) p.result().completeExceptionally(failure);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } finally {
+        ready.clear();
+      }
+    }
+  }
+
+  private static void completeAll(List<Pending<?>> batch, List<Object> results) {
+    for (int i = 0; i < batch.size(); i++) complete(batch.get(i), results.get(i));
   }
 
   /** Runs the unit in the next batch and returns its result once the batch is committed. */
@@ -137,13 +175,14 @@ public final class GroupCommitter implements AutoCloseable {
         }
       }
       commitTimes.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-      for (int i = 0; i < batch.size(); i++) complete(batch.get(i), results.get(i));
+      if (syncer == null) completeAll(batch, results);
+      else unsynced.add(new Committed(List.copyOf(batch), results));
     }
 
     private List<Object> runBatch(List<Pending<?>> batch, boolean isolated) {
       List<Object> results = new ArrayList<>(batch.size());
       try {
-        db.write(h -> {
+        db.writeUnsynced(h -> {
           results.clear();
           batchHandle = isolated ? null : h;
           for (int i = 0; i < batch.size(); i++) {
@@ -207,12 +246,13 @@ public final class GroupCommitter implements AutoCloseable {
     else pending.result().completeExceptionally(((Failed) outcome).error());
   }
 
-  /** Stops after the units already handed in are committed. */
+  /** Stops after the units already handed in are committed (and synced). */
   @Override
   public void close() {
     running = false;
     try {
       lane.thread.join(5_000);
+      if (syncer != null) syncer.join(5_000);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
