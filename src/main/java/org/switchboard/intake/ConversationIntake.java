@@ -59,15 +59,8 @@ public final class ConversationIntake {
 
   /** As {@link #open}, with the first {@code reservedEvents} event positions taken ({@link Queue#acceptFirst}). */
   static Conversation open(org.jdbi.v3.core.Handle h, Outbox outbox, Conversation c, long now, long reservedEvents) {
-    return open(h, outbox, outbox.parties(h, c), now, reservedEvents);
-  }
-
-  /** As above, with who the conversation involves already known. */
-  static Conversation open(org.jdbi.v3.core.Handle h, Outbox outbox, Outbox.Parties parties, long now,
-                           long reservedEvents) {
-    Conversation c = parties.conversation();
     ConversationStore.insert(h, c, reservedEvents);
-    outbox.conversationStarted(h, parties, now);
+    outbox.conversationStarted(h, outbox.parties(h, c), now);
     return c;
   }
 

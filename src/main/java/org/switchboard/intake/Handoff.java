@@ -1,7 +1,6 @@
 package org.switchboard.intake;
 
 import org.jdbi.v3.core.Handle;
-import org.switchboard.delivery.Outbox;
 import org.switchboard.model.Conversation;
 import org.switchboard.model.Event;
 
@@ -39,12 +38,10 @@ public interface Handoff {
 
   /** A turn run inline ({@link Reservation#runInline}), to be stored with its event. */
   interface InlineTurn {
-    /** Who the conversation involves, its notifications' snapshot already written. */
-    Outbox.Parties parties();
-
     /**
-     * Inside intake's transaction, after the conversation is stored: stores the event, finished, with all its turn
-     * produced (messages, variables, notifications), and returns it. May run twice if the batch is run again.
+     * Inside intake's transaction: stores the conversation as the turn left it, the event, finished, and all the turn
+     * produced (messages, notifications, from the conversation's start on), and returns the event. May run twice if
+     * the batch is run again.
      */
     Event write(Handle h);
 

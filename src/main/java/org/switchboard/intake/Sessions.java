@@ -65,14 +65,6 @@ final class Sessions {
     return fresh(trigger, contactId, botVersion, now, Ids.conversation());
   }
 
-  /**
-   * Stores a {@link #fresh} conversation, its first event position reserved for the event that starts it;
-   * {@code parties} are who it involves, as its notifications carry them.
-   */
-  static Conversation start(Handle h, Outbox outbox, Outbox.Parties parties, long now) {
-    return ConversationIntake.open(h, outbox, parties, now, 1);
-  }
-
   private static Conversation start(Handle h, Outbox outbox, Trigger trigger, String contactId, int botVersion, long now,
                                     String id) {
     return ConversationIntake.open(h, outbox, fresh(trigger, contactId, botVersion, now, id), now, 1);

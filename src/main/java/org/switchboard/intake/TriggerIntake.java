@@ -153,7 +153,6 @@ public final class TriggerIntake {
           }
         }
         if (inline != null) {
-          Sessions.start(h, outbox, inline.parties(), now);
           inlined[0] = true;
           return new Outcome(inline.write(h), trigger, false);
         }

@@ -160,13 +160,23 @@ public final class EventProcessor {
       private Replies.Finished done;
 
       @Override
-      public Outbox.Parties parties() { return parties; }
-
-      @Override
       public Event write(Handle h) {
-        done = record(h, event, parties, turn, fresh, now);
-        // Stored once, finished: nothing refers to an event row by key before the commit.
-        EventStore.insert(h, done.event(), payloadJson, contextJson, turn.resultJson(), null);
+        // Nobody can read this conversation, its messages or its event before the commit, so each is stored once,
+        // as the turn left it, at the batch's end (one multi-row insert per table).
+        outbox.conversationStarted(h, parties, event.receivedAt());
+        done = record(h, event, parties, turn, fresh, now, new Rows() {
+          @Override
+          public void message(Handle h, Message m, String payloadJson) {
+            ConversationStore.insertMessage(committer, h, m, payloadJson);
+          }
+
+          @Override
+          public void conversation(Handle h, String status, long messageSeq) {
+            ConversationStore.insertRun(committer, h, conversation, status, turn.variablesJson(), turn.stateJson(),
+                messageSeq);
+          }
+        });
+        EventStore.insertFinished(committer, h, done.event(), payloadJson, contextJson, turn.resultJson());
         return done.event();
       }
 
@@ -230,7 +240,15 @@ public final class EventProcessor {
       if (!QueueStore.complete(h, claim.eventId(), owner)) throw new LeaseLost();
       // One read and one update of the conversation, whatever the run said.
       ConversationStore.Progress progress = ConversationStore.progress(h, conversation.id(), db.dialect()).orElseThrow();
-      Replies.Finished recorded = record(h, event, parties, turn, progress, now);
+      Replies.Finished recorded = record(h, event, parties, turn, progress, now, new Rows() {
+        @Override
+        public void message(Handle h, Message m, String payloadJson) { ConversationStore.insertMessage(h, m, payloadJson); }
+
+        @Override
+        public void conversation(Handle h, String status, long messageSeq) {
+          ConversationStore.saveRuntime(h, conversation.id(), status, turn.variablesJson(), turn.stateJson(), messageSeq);
+        }
+      });
       EventStore.finish(h, event.id(), Event.COMPLETED, turn.resultJson(), now);
       return recorded;
     });
@@ -241,8 +259,15 @@ public final class EventProcessor {
    * What a turn produced: its messages, the conversation's variables, status and state, timers, custom events, and
    * the notifications of it all, the event's end included. The caller stores the event's end itself.
    */
+  /** How a turn's messages and conversation are stored: at once over existing rows, or as new rows (inline). */
+  private interface Rows {
+    void message(Handle h, Message m, String payloadJson);
+
+    void conversation(Handle h, String status, long messageSeq);
+  }
+
   private Replies.Finished record(Handle h, Event event, Outbox.Parties parties, Rendered turn,
-                                  ConversationStore.Progress progress, long now) {
+                                  ConversationStore.Progress progress, long now, Rows rows) {
     Conversation conversation = parties.conversation();
     Turn.Output out = turn.out();
     long seq = progress.messageSeq();
@@ -251,14 +276,14 @@ public final class EventProcessor {
       Turn.OutMessage m = out.messages().get(i);
       Message stored = new Message(turn.messageIds().get(i), conversation.id(), ++seq, Message.BOT, m.type(),
           m.payload(), event.id(), now);
-      ConversationStore.insertMessage(h, stored, turn.messageJson().get(i));
+      rows.message(h, stored, turn.messageJson().get(i));
       messages.add(stored);
       outbox.messageCreated(h, parties, stored, now);
     }
     // A handoff or end that happened while the event ran wins over the flow's own status.
     String before = progress.status();
     String status = Conversation.ACTIVE.equals(before) ? out.conversationStatus() : before;
-    ConversationStore.saveRuntime(h, conversation.id(), status, turn.variablesJson(), turn.stateJson(), seq);
+    rows.conversation(h, status, seq);
     if (Conversation.ENDED.equals(status) && !Conversation.ENDED.equals(before)) {
       outbox.conversationEnded(h, outbox.parties(h, ConversationStore.find(h, conversation.id()).orElseThrow()), now);
     }

@@ -30,12 +30,25 @@ public final class ConversationStore {
    * (a conversation started by its first event needs no separate position update).
    */
   public static void insert(Handle h, Conversation c, long reservedEvents) {
-    Sql.update(h, "INSERT INTO conversations (id, project_id, bot_id, bot_version, contact_id, trigger_id, channel_id, "
-            + "external_id, status, variables, state, event_seq, message_seq, created_at, last_activity_at) "
-            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)",
-        c.id(), c.projectId(), c.botId(), c.botVersion(), c.contactId(), c.triggerId(), c.channelId(), c.externalId(),
-        c.status(), Json.write(c.variables()), Json.write(c.state()), reservedEvents, c.createdAt(), c.lastActivityAt());
+    Sql.update(h, INSERT, c.id(), c.projectId(), c.botId(), c.botVersion(), c.contactId(), c.triggerId(), c.channelId(),
+        c.externalId(), c.status(), Json.write(c.variables()), Json.write(c.state()), reservedEvents, 0L, c.createdAt(),
+        c.lastActivityAt());
   }
+
+  /**
+   * A new conversation stored as its first event's turn left it (an inline turn): that event holds position 1, its
+   * messages the first {@code messageSeq}. Inserted at the batch's end; nothing in the batch reads it back.
+   */
+  public static void insertRun(GroupCommitter committer, Handle h, Conversation c, String status, String variablesJson,
+                               String stateJson, long messageSeq) {
+    committer.insertAtBatchEnd(h, INSERT, c.id(), c.projectId(), c.botId(), c.botVersion(), c.contactId(),
+        c.triggerId(), c.channelId(), c.externalId(), status, variablesJson, stateJson, 1L, messageSeq, c.createdAt(),
+        c.lastActivityAt());
+  }
+
+  private static final String INSERT = "INSERT INTO conversations (id, project_id, bot_id, bot_version, contact_id, "
+      + "trigger_id, channel_id, external_id, status, variables, state, event_seq, message_seq, created_at, "
+      + "last_activity_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
   public static Optional<Conversation> find(Handle h, String id) {
     return h.createQuery("SELECT * FROM conversations WHERE id = :id").bind("id", id).map(CONVERSATION).findOne();
@@ -156,10 +169,18 @@ public final class ConversationStore {
 
   /** As above, for a message whose payload the caller has already written as {@code payloadJson}. */
   public static void insertMessage(Handle h, Message m, String payloadJson) {
-    Sql.update(h, "INSERT INTO messages (id, conversation_id, seq, role, type, payload, event_id, created_at) "
-        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", m.id(), m.conversationId(), m.seq(), m.role(), m.type(), payloadJson,
+    Sql.update(h, INSERT_MESSAGE, m.id(), m.conversationId(), m.seq(), m.role(), m.type(), payloadJson, m.eventId(),
+        m.createdAt());
+  }
+
+  /** As above, at the batch's end: for a conversation nothing in the batch reads back (an inline turn's). */
+  public static void insertMessage(GroupCommitter committer, Handle h, Message m, String payloadJson) {
+    committer.insertAtBatchEnd(h, INSERT_MESSAGE, m.id(), m.conversationId(), m.seq(), m.role(), m.type(), payloadJson,
         m.eventId(), m.createdAt());
   }
+
+  private static final String INSERT_MESSAGE = "INSERT INTO messages (id, conversation_id, seq, role, type, payload, "
+      + "event_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
 
   /** Messages by id (any that exist), in one query. */
   public static Map<String, Message> messagesByIds(Handle h, Collection<String> ids) {

@@ -28,13 +28,22 @@ public final class EventStore {
   /** As above, for an event whose JSON the caller has already written. */
   public static void insert(Handle h, Event e, String payloadJson, String contextJson, String resultJson,
                             String replayOf) {
-    Sql.update(h, "INSERT INTO events (id, project_id, trigger_id, channel_id, conversation_id, source, type, status, "
-            + "payload, context, received_at, started_at, completed_at, attempts, result, drop_reason, original_event_id, replay_of) "
-            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        e.id(), e.projectId(), e.triggerId(), e.channelId(), e.conversationId(), e.source(), e.type(), e.status(),
-        payloadJson, contextJson, e.receivedAt(), e.startedAt(), e.completedAt(), e.attempts(), resultJson,
+    Sql.update(h, INSERT, e.id(), e.projectId(), e.triggerId(), e.channelId(), e.conversationId(), e.source(), e.type(),
+        e.status(), payloadJson, contextJson, e.receivedAt(), e.startedAt(), e.completedAt(), e.attempts(), resultJson,
         e.dropReason(), e.originalEventId(), replayOf);
   }
+
+  /** A finished event (an inline turn's), inserted at the batch's end: nothing in the batch reads it back. */
+  public static void insertFinished(GroupCommitter committer, Handle h, Event e, String payloadJson, String contextJson,
+                                    String resultJson) {
+    committer.insertAtBatchEnd(h, INSERT, e.id(), e.projectId(), e.triggerId(), e.channelId(), e.conversationId(),
+        e.source(), e.type(), e.status(), payloadJson, contextJson, e.receivedAt(), e.startedAt(), e.completedAt(),
+        e.attempts(), resultJson, e.dropReason(), e.originalEventId(), null);
+  }
+
+  private static final String INSERT = "INSERT INTO events (id, project_id, trigger_id, channel_id, conversation_id, "
+      + "source, type, status, payload, context, received_at, started_at, completed_at, attempts, result, drop_reason, "
+      + "original_event_id, replay_of) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
   public static Optional<Event> find(Handle h, String id) {
     return h.createQuery("SELECT * FROM events WHERE id = :id").bind("id", id).map(EVENT).findOne();

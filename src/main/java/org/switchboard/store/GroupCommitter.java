@@ -123,6 +123,25 @@ public final class GroupCommitter implements AutoCloseable {
     return (E) lane.batchEnds.computeIfAbsent(key, k -> create.get());
   }
 
+  /**
+   * An INSERT of a row that no unit of the batch reads back: run at the batch's end with the other rows of the same
+   * statement (one multi-row insert on PostgreSQL, one round trip), or at once outside an optimistic batch.
+   */
+  void insertAtBatchEnd(Handle h, String sql, Object... args) {
+    Inserts inserts = atBatchEnd(h, Inserts.class, Inserts::new);
+    if (inserts == null) Sql.update(h, sql, args);
+    else inserts.rows.computeIfAbsent(sql, k -> new ArrayList<>()).add(args);
+  }
+
+  private static final class Inserts implements BatchEnd {
+    private final Map<String, List<Object[]>> rows = new LinkedHashMap<>();
+
+    @Override
+    public void flush(Handle h) {
+      rows.forEach((sql, batch) -> Sql.batch(h, sql, batch));
+    }
+  }
+
   private final class Lane {
     private final Thread thread;
     // The optimistic batch now running and its end-of-batch work; touched by this lane's thread only.
