@@ -28,6 +28,16 @@ public final class Notifier {
 
   public void conversationChanged(String conversationId) { signal(conversationKey(conversationId)); }
 
+  /**
+   * An event that started its conversation and finished before it was acknowledged (an inline turn). Nobody on
+   * another node can wait for either yet, since neither id was known before the commit, so only this node hears of
+   * them; that saves the relay two keys an event. The feed's change still goes everywhere.
+   */
+  public void startedAndFinishedHere(String eventId, String conversationId) {
+    signalLocally(eventKey(eventId));
+    signalLocally(conversationKey(conversationId));
+  }
+
   /** New notifications in a project's feed: wakes its streams, and the dispatcher if the project has subscriptions. */
   public void feedChanged(String projectId) {
     signal(feedKey(projectId));

@@ -183,7 +183,7 @@ public final class EventProcessor {
       @Override
       public void committed() {
         release.run();
-        finished(done, completed);
+        finishedInline(done);
       }
     };
   }
@@ -302,6 +302,15 @@ public final class EventProcessor {
     replies.finished(done, awaited(event));
     notifier.eventFinished(event.id());
     notifier.conversationChanged(event.conversationId());
+    notifier.feedChanged(event.projectId());
+  }
+
+  /** As {@link #finished}, for an inline turn: its event and conversation were unknown before the commit. */
+  private void finishedInline(Replies.Finished done) {
+    Event event = done.event();
+    completed.increment();
+    replies.finished(done, awaited(event));
+    notifier.startedAndFinishedHere(event.id(), event.conversationId());
     notifier.feedChanged(event.projectId());
   }
 
