@@ -175,6 +175,15 @@ public final class EventProcessor {
             ConversationStore.insertRun(committer, h, conversation, status, turn.variablesJson(), turn.stateJson(),
                 messageSeq);
           }
+
+          @Override
+          public Conversation stored(Handle h) { // not in the database before the batch ends
+            Turn.Output out = turn.out();
+            return new Conversation(conversation.id(), conversation.projectId(), conversation.botId(),
+                conversation.botVersion(), conversation.contactId(), conversation.triggerId(), conversation.channelId(),
+                conversation.externalId(), out.conversationStatus(), out.variables(), out.state(),
+                conversation.createdAt(), conversation.lastActivityAt());
+          }
         });
         EventStore.insertFinished(committer, h, done.event(), payloadJson, contextJson, turn.resultJson());
         return done.event();
@@ -248,6 +257,9 @@ public final class EventProcessor {
         public void conversation(Handle h, String status, long messageSeq) {
           ConversationStore.saveRuntime(h, conversation.id(), status, turn.variablesJson(), turn.stateJson(), messageSeq);
         }
+
+        @Override
+        public Conversation stored(Handle h) { return ConversationStore.find(h, conversation.id()).orElseThrow(); }
       });
       EventStore.finish(h, event.id(), Event.COMPLETED, turn.resultJson(), now);
       return recorded;
@@ -255,17 +267,20 @@ public final class EventProcessor {
     finished(done, completed);
   }
 
-  /**
-   * What a turn produced: its messages, the conversation's variables, status and state, timers, custom events, and
-   * the notifications of it all, the event's end included. The caller stores the event's end itself.
-   */
   /** How a turn's messages and conversation are stored: at once over existing rows, or as new rows (inline). */
   private interface Rows {
     void message(Handle h, Message m, String payloadJson);
 
     void conversation(Handle h, String status, long messageSeq);
+
+    /** The conversation as now stored, for the notification that it ended. */
+    Conversation stored(Handle h);
   }
 
+  /**
+   * What a turn produced: its messages, the conversation's variables, status and state, timers, custom events, and
+   * the notifications of it all, the event's end included. The caller stores the event's end itself.
+   */
   private Replies.Finished record(Handle h, Event event, Outbox.Parties parties, Rendered turn,
                                   ConversationStore.Progress progress, long now, Rows rows) {
     Conversation conversation = parties.conversation();
@@ -285,7 +300,7 @@ public final class EventProcessor {
     String status = Conversation.ACTIVE.equals(before) ? out.conversationStatus() : before;
     rows.conversation(h, status, seq);
     if (Conversation.ENDED.equals(status) && !Conversation.ENDED.equals(before)) {
-      outbox.conversationEnded(h, outbox.parties(h, ConversationStore.find(h, conversation.id()).orElseThrow()), now);
+      outbox.conversationEnded(h, outbox.parties(h, rows.stored(h)), now);
     }
     for (String cancelled : out.cancelledTimers()) TimerStore.delete(h, cancelled);
     for (Turn.Timer t : out.timers()) TimerStore.insert(h, t.id(), conversation.id(), t.kind(), t.dueAt());

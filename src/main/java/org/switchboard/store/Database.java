@@ -25,6 +25,7 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
+import org.slf4j.LoggerFactory;
 
 /**
  * The one entry to storage. SQLite (embedded default) and PostgreSQL run the same migrations and the same SQL;
@@ -125,7 +126,21 @@ public final class Database implements AutoCloseable {
 
   public void migrate() {
     Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+    if (wal != null) syncDirectory();
     migrated = true;
+  }
+
+  /**
+   * The directory's entries on disk, once the WAL exists: {@link #sync} syncs the file's contents, not its name, and
+   * the pool's open connections keep that file for the life of the process.
+   */
+  private void syncDirectory() {
+    try (FileChannel directory = FileChannel.open(wal.getParent(), StandardOpenOption.READ)) {
+      directory.force(true);
+    } catch (IOException e) {
+      // Some systems cannot open a directory this way; the file's own syncs still hold.
+      LoggerFactory.getLogger(Database.class).warn("cannot sync the data directory {}: {}", wal.getParent(), e.toString());
+    }
   }
 
   public Dialect dialect() { return dialect; }

@@ -67,7 +67,7 @@ class WebhookDeliveryTest extends DeliveryTestBase {
     var contactTrigger = app.trigger(project2, bot, Map.of("waitForResponse", true));
     app.admin.post("/v1/projects/" + project + "/subscriptions", Map.of("topics", List.of("conversation.started"),
         "url", receiver.url() + "/ext", "contactExternalId", "user-7"));
-    fire(Map.of("n", 3, "lead", true, "bye", true), null);
+    JsonNode ended = fire(Map.of("n", 3, "lead", true, "bye", true), null);
     var conversation = app.admin.post("/v1/projects/" + project + "/conversations",
         Map.of("botId", bot, "contact", Map.of("externalId", "user-7"))).json();
     TestApp.eventually(10_000, () -> received("/all").size() >= 5, "all topics");
@@ -75,6 +75,11 @@ class WebhookDeliveryTest extends DeliveryTestBase {
     TestApp.eventually(10_000, () -> received("/lead").size() == 1, "the custom topic");
     List<String> topics = received("/all").stream().map(r -> r.json().get("type").asText()).toList();
     assertThat(topics).contains("conversation.started", "message.created", "custom.lead", "conversation.ended", "event.completed");
+    // The event started its conversation and ended it in one turn: the end carries the conversation as it ended.
+    JsonNode end = received("/all").stream().map(LocalServer.Request::json)
+        .filter(n -> n.get("type").asText().equals("conversation.ended")).findFirst().orElseThrow();
+    assertThat(end.get("data").get("conversation").get("id").asText()).isEqualTo(ended.get("conversationId").asText());
+    assertThat(end.get("data").get("conversation").get("status").asText()).isEqualTo("ended");
     assertThat(received("/lead")).hasSize(1);
     assertThat(received("/lead").get(0).json().get("data").get("n").asText()).isEqualTo("3");
     assertThat(received("/ext").get(0).json().get("data").get("conversation").get("id").asText())
