@@ -7,11 +7,14 @@ import org.switchboard.model.Event;
 /**
  * A worker on this node that takes an accepted event at once. The event is stored already leased to it, in the
  * intake's own transaction, so it skips the separate claim: one commit fewer between a trigger call and its answer.
- * Only the first event of a conversation started by that event qualifies, since nothing can come before it.
+ * Or its first turn runs inline, before that transaction, and is stored with it. Only the first event of a
+ * conversation started by that event qualifies, since nothing can come before it.
  */
 public interface Handoff {
-  /** A free slot of a running worker, or null. Exactly one of {@code run}, {@code cancel} or an inline turn's
-   * {@code committed} must follow. */
+  /**
+   * A free slot of a running worker, or null. Exactly one of {@code run}, {@code cancel} or an inline turn's
+   * {@code committed} must follow.
+   */
   Reservation reserve();
 
   interface Reservation {

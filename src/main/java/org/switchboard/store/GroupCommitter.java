@@ -243,16 +243,23 @@ public final class GroupCommitter implements AutoCloseable {
     }
   }
 
+  /**
+   * One unit in its own savepoint. A deadlock or serialization failure (another node's writer took the same rows
+   * in the other order) undoes only the unit and releases its locks, so the unit runs again, up to three times,
+   * before its caller sees the failure.
+   */
   private static Object runIsolated(Handle h, Pending<?> pending, int index) {
     String savepoint = "u" + index;
-    h.savepoint(savepoint);
-    try {
-      Object value = pending.unit().run(h);
-      h.releaseSavepoint(savepoint);
-      return new Ok(value);
-    } catch (Exception e) {
-      h.rollbackToSavepoint(savepoint);
-      return new Failed(e);
+    for (int attempt = 1; ; attempt++) {
+      h.savepoint(savepoint);
+      try {
+        Object value = pending.unit().run(h);
+        h.releaseSavepoint(savepoint);
+        return new Ok(value);
+      } catch (Exception e) {
+        h.rollbackToSavepoint(savepoint);
+        if (attempt >= 3 || !isTransient(e)) return new Failed(e);
+      }
     }
   }
 
