@@ -192,7 +192,7 @@ public final class EventProcessor {
       @Override
       public void committed() {
         release.run();
-        finishedInline(done);
+        finished(done, completed, true);
       }
     };
   }
@@ -264,7 +264,7 @@ public final class EventProcessor {
       EventStore.finish(h, event.id(), Event.COMPLETED, turn.resultJson(), now);
       return recorded;
     });
-    finished(done, completed);
+    finished(done, completed, false);
   }
 
   /** How a turn's messages and conversation are stored: at once over existing rows, or as new rows (inline). */
@@ -310,22 +310,20 @@ public final class EventProcessor {
     return new Replies.Finished(finished, messages);
   }
 
-  /** After the commit of an event's end: counts it, hands the result to a caller here, wakes the others. */
-  private void finished(Replies.Finished done, Counter outcome) {
+  /**
+   * After the commit of an event's end: counts it, hands the result to a caller here, wakes the others. An inline
+   * turn's event and conversation were unknown before that commit, so only this node hears of them.
+   */
+  private void finished(Replies.Finished done, Counter outcome, boolean inline) {
     Event event = done.event();
     outcome.increment();
     replies.finished(done, awaited(event));
-    notifier.eventFinished(event.id());
-    notifier.conversationChanged(event.conversationId());
-    notifier.feedChanged(event.projectId());
-  }
-
-  /** As {@link #finished}, for an inline turn: its event and conversation were unknown before the commit. */
-  private void finishedInline(Replies.Finished done) {
-    Event event = done.event();
-    completed.increment();
-    replies.finished(done, awaited(event));
-    notifier.startedAndFinishedHere(event.id(), event.conversationId());
+    if (inline) {
+      notifier.startedAndFinishedHere(event.id(), event.conversationId());
+    } else {
+      notifier.eventFinished(event.id());
+      notifier.conversationChanged(event.conversationId());
+    }
     notifier.feedChanged(event.projectId());
   }
 
@@ -344,7 +342,7 @@ public final class EventProcessor {
       outbox.eventFinished(h, finished, parties, now);
       return new Replies.Finished(finished, List.of());
     });
-    finished(done, failed);
+    finished(done, failed, false);
   }
 
   /** Whether a caller waits for this event's result: its trigger answers with the bot's replies. */

@@ -30,9 +30,7 @@ public final class ConversationStore {
    * (a conversation started by its first event needs no separate position update).
    */
   public static void insert(Handle h, Conversation c, long reservedEvents) {
-    Sql.update(h, INSERT, c.id(), c.projectId(), c.botId(), c.botVersion(), c.contactId(), c.triggerId(), c.channelId(),
-        c.externalId(), c.status(), Json.write(c.variables()), Json.write(c.state()), reservedEvents, 0L, c.createdAt(),
-        c.lastActivityAt());
+    Sql.update(h, INSERT, row(c, c.status(), Json.write(c.variables()), Json.write(c.state()), reservedEvents, 0));
   }
 
   /**
@@ -41,9 +39,13 @@ public final class ConversationStore {
    */
   public static void insertRun(GroupCommitter committer, Handle h, Conversation c, String status, String variablesJson,
                                String stateJson, long messageSeq) {
-    committer.insertAtBatchEnd(h, INSERT, c.id(), c.projectId(), c.botId(), c.botVersion(), c.contactId(),
-        c.triggerId(), c.channelId(), c.externalId(), status, variablesJson, stateJson, 1L, messageSeq, c.createdAt(),
-        c.lastActivityAt());
+    committer.insertAtBatchEnd(h, INSERT, row(c, status, variablesJson, stateJson, 1, messageSeq));
+  }
+
+  private static Object[] row(Conversation c, String status, String variablesJson, String stateJson, long eventSeq,
+                              long messageSeq) {
+    return new Object[] {c.id(), c.projectId(), c.botId(), c.botVersion(), c.contactId(), c.triggerId(), c.channelId(),
+        c.externalId(), status, variablesJson, stateJson, eventSeq, messageSeq, c.createdAt(), c.lastActivityAt()};
   }
 
   private static final String INSERT = "INSERT INTO conversations (id, project_id, bot_id, bot_version, contact_id, "
@@ -156,27 +158,26 @@ public final class ConversationStore {
                                       String payloadJson, String eventId, long now) {
     long seq = Sql.returningLong(h, "UPDATE conversations SET message_seq = message_seq + 1 WHERE id = ? RETURNING message_seq",
         conversationId);
-    return insertMessage(h, id, conversationId, seq, role, type, payloadJson, eventId, now);
-  }
-
-  /** Stores a message at a seq the caller took (and records in the conversation itself). */
-  public static Message insertMessage(Handle h, String id, String conversationId, long seq, String role, String type,
-                                     String payloadJson, String eventId, long now) {
     Message m = new Message(id, conversationId, seq, role, type, Json.read(payloadJson), eventId, now);
     insertMessage(h, m, payloadJson);
     return m;
   }
 
-  /** As above, for a message whose payload the caller has already written as {@code payloadJson}. */
+  /**
+   * Stores a message at a seq the caller took (and records in the conversation itself), its payload already
+   * written as {@code payloadJson}.
+   */
   public static void insertMessage(Handle h, Message m, String payloadJson) {
-    Sql.update(h, INSERT_MESSAGE, m.id(), m.conversationId(), m.seq(), m.role(), m.type(), payloadJson, m.eventId(),
-        m.createdAt());
+    Sql.update(h, INSERT_MESSAGE, row(m, payloadJson));
   }
 
   /** As above, at the batch's end: for a conversation nothing in the batch reads back (an inline turn's). */
   public static void insertMessage(GroupCommitter committer, Handle h, Message m, String payloadJson) {
-    committer.insertAtBatchEnd(h, INSERT_MESSAGE, m.id(), m.conversationId(), m.seq(), m.role(), m.type(), payloadJson,
-        m.eventId(), m.createdAt());
+    committer.insertAtBatchEnd(h, INSERT_MESSAGE, row(m, payloadJson));
+  }
+
+  private static Object[] row(Message m, String payloadJson) {
+    return new Object[] {m.id(), m.conversationId(), m.seq(), m.role(), m.type(), payloadJson, m.eventId(), m.createdAt()};
   }
 
   private static final String INSERT_MESSAGE = "INSERT INTO messages (id, conversation_id, seq, role, type, payload, "

@@ -21,24 +21,20 @@ public final class EventStore {
   private EventStore() {}
 
   public static void insert(Handle h, Event e, String replayOf) {
-    insert(h, e, Json.write(e.payload()), Json.write(e.context()), e.result() == null ? null : Json.write(e.result()),
-        replayOf);
-  }
-
-  /** As above, for an event whose JSON the caller has already written. */
-  public static void insert(Handle h, Event e, String payloadJson, String contextJson, String resultJson,
-                            String replayOf) {
-    Sql.update(h, INSERT, e.id(), e.projectId(), e.triggerId(), e.channelId(), e.conversationId(), e.source(), e.type(),
-        e.status(), payloadJson, contextJson, e.receivedAt(), e.startedAt(), e.completedAt(), e.attempts(), resultJson,
-        e.dropReason(), e.originalEventId(), replayOf);
+    Sql.update(h, INSERT, row(e, Json.write(e.payload()), Json.write(e.context()),
+        e.result() == null ? null : Json.write(e.result()), replayOf));
   }
 
   /** A finished event (an inline turn's), inserted at the batch's end: nothing in the batch reads it back. */
   public static void insertFinished(GroupCommitter committer, Handle h, Event e, String payloadJson, String contextJson,
                                     String resultJson) {
-    committer.insertAtBatchEnd(h, INSERT, e.id(), e.projectId(), e.triggerId(), e.channelId(), e.conversationId(),
-        e.source(), e.type(), e.status(), payloadJson, contextJson, e.receivedAt(), e.startedAt(), e.completedAt(),
-        e.attempts(), resultJson, e.dropReason(), e.originalEventId(), null);
+    committer.insertAtBatchEnd(h, INSERT, row(e, payloadJson, contextJson, resultJson, null));
+  }
+
+  private static Object[] row(Event e, String payloadJson, String contextJson, String resultJson, String replayOf) {
+    return new Object[] {e.id(), e.projectId(), e.triggerId(), e.channelId(), e.conversationId(), e.source(), e.type(),
+        e.status(), payloadJson, contextJson, e.receivedAt(), e.startedAt(), e.completedAt(), e.attempts(), resultJson,
+        e.dropReason(), e.originalEventId(), replayOf};
   }
 
   private static final String INSERT = "INSERT INTO events (id, project_id, trigger_id, channel_id, conversation_id, "

@@ -58,7 +58,7 @@ class TriggerInvocationTest extends BothDatabases {
     var messages = app.admin.get("/v1/conversations/" + conversation.get("id").asText() + "/messages").json();
     assertThat(messages.get("items")).hasSize(1);
     assertThat(messages.get("items").get(0).get("payload").get("text").asText()).isEqualTo("echo 4");
-    // With a session key the event may join an open conversation, so it is queued and run after the commit.
+    // With a session key the event may join an open conversation: it takes the queue and still completes, once.
     JsonNode sessions = app.trigger(project, bot, Map.of("sessionDurationSeconds", 600));
     var joined = caller(sessions).post(events(sessions) + "?session=s1", Map.of("n", 5));
     assertThat(app.awaitEvent(joined.json().get("eventId").asText(), "completed").get("attempts").asInt()).isEqualTo(1);
