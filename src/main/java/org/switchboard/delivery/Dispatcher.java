@@ -285,7 +285,7 @@ public final class Dispatcher implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     try {
-      db.write(h -> OutboxStore.release(h, owner));
+      db.write(h -> OutboxStore.release(h, owner, clock.millis()));
     } catch (RuntimeException e) {
       LOG.warn("releasing delivery leases failed; they expire in {} ms: {}", LEASE_MS, e.toString());
     }

@@ -123,14 +123,14 @@ public final class TriggerIntake {
         : in.sessionKey() != null ? "session:" + in.sessionKey() : in.contact().sessionKey();
     String eventId = Ids.event();
     ObjectNode context = context(trigger, in);
-    Handoff.Reservation slot = dropReason == null ? handoff.reserve() : null;
     // Without a session or a contact to look up, the event starts a conversation nobody can see before this commit,
     // so its first turn may run now and be stored with it.
-    Conversation fresh = slot != null && sessionKey == null && (in.contact() == null || in.contact().isEmpty())
+    Conversation fresh = dropReason == null && sessionKey == null && (in.contact() == null || in.contact().isEmpty())
         ? Sessions.fresh(trigger, null, version, now) : null;
-    Handoff.InlineTurn inline = fresh == null ? null : slot.runInline(new Event(eventId, trigger.projectId(),
+    Handoff.InlineTurn inline = fresh == null ? null : handoff.runInline(new Event(eventId, trigger.projectId(),
         trigger.id(), null, fresh.id(), in.source(), "trigger", Event.ACCEPTED, in.payload(), context, now, null, null,
         0, null, null, null), fresh);
+    Handoff.Reservation slot = dropReason == null && inline == null ? handoff.reserve() : null;
     // How the last run of the unit stored the event (the committer may run it twice): leased, inline or neither.
     Conversation[] leasedIn = {null};
     boolean[] inlined = {false};
@@ -172,9 +172,9 @@ public final class TriggerIntake {
       if (slot != null) slot.cancel();
       throw e;
     }
+    if (inlined[0]) inline.committed();
     if (slot != null) {
-      if (inlined[0]) inline.committed();
-      else if (leasedIn[0] != null) slot.run(outcome.event(), leasedIn[0]);
+      if (leasedIn[0] != null) slot.run(outcome.event(), leasedIn[0]);
       else slot.cancel();
     }
     if (!outcome.repeated()) {

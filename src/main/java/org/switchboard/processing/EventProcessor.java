@@ -138,11 +138,10 @@ public final class EventProcessor {
   }
 
   /**
-   * The first turn of a conversation intake has not stored yet ({@link Handoff.Reservation#runInline}), or null
-   * when it would call out or cannot finish; {@code release} gives the worker slot back after the commit. All its
-   * JSON is written here, so the writer only stores it.
+   * The first turn of a conversation intake has not stored yet ({@link Handoff#runInline}), or null when it would
+   * call out or cannot finish. All its JSON is written here, so the writer only stores it.
    */
-  Handoff.InlineTurn runInline(Event accepted, Conversation conversation, Runnable release) {
+  Handoff.InlineTurn runInline(Event accepted, Conversation conversation) {
     Event event = accepted.progressed(Event.PROCESSING, accepted.receivedAt(), null, 1, null);
     Outbox.Parties parties = new Outbox.Parties(conversation, null, db.catalog().bot(conversation.botId()).orElse(null));
     Rendered turn;
@@ -191,7 +190,6 @@ public final class EventProcessor {
 
       @Override
       public void committed() {
-        release.run();
         finished(done, completed, true);
       }
     };

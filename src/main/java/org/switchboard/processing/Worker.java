@@ -116,6 +116,11 @@ public final class Worker implements Handoff, AutoCloseable {
   }
 
   @Override
+  public InlineTurn runInline(Event accepted, Conversation conversation) {
+    return running ? processor.runInline(accepted, conversation) : null;
+  }
+
+  @Override
   public Reservation reserve() {
     if (!running || !slots.tryAcquire()) return null;
     return new Reservation() {
@@ -124,11 +129,6 @@ public final class Worker implements Handoff, AutoCloseable {
 
       @Override
       public long leaseUntil(long now) { return now + LEASE_MS; }
-
-      @Override
-      public InlineTurn runInline(Event accepted, Conversation conversation) {
-        return processor.runInline(accepted, conversation, slots::release);
-      }
 
       @Override
       public void run(Event event, Conversation conversation) {

@@ -54,11 +54,20 @@ public final class EventStore {
 
   public static List<Event> list(Handle h, String projectId, String triggerId, String status, String conversationId,
                                  String before, int limit) {
-    return h.createQuery("SELECT * FROM events WHERE project_id = :p AND (:t IS NULL OR trigger_id = :t) "
-            + "AND (:s IS NULL OR status = :s) AND (:c IS NULL OR conversation_id = :c) "
-            + "AND (:before IS NULL OR id < :before) ORDER BY id DESC LIMIT :limit")
-        .bind("p", projectId).bind("t", triggerId).bind("s", status).bind("c", conversationId)
-        .bind("before", before).bind("limit", limit).map(EVENT).list();
+    // Only the filters given, so that the planner can walk the conversation's or the trigger's index (an
+    // "(:t IS NULL OR trigger_id = :t)" term would leave it the project's index and a scan).
+    StringBuilder sql = new StringBuilder("SELECT * FROM events WHERE project_id = :p");
+    if (conversationId != null) sql.append(" AND conversation_id = :c");
+    if (triggerId != null) sql.append(" AND trigger_id = :t");
+    if (status != null) sql.append(" AND status = :s");
+    if (before != null) sql.append(" AND id < :before");
+    var query = h.createQuery(sql.append(" ORDER BY id DESC LIMIT :limit").toString())
+        .bind("p", projectId).bind("limit", limit);
+    if (conversationId != null) query.bind("c", conversationId);
+    if (triggerId != null) query.bind("t", triggerId);
+    if (status != null) query.bind("s", status);
+    if (before != null) query.bind("before", before);
+    return query.map(EVENT).list();
   }
 
   /** A project's events received since a time, oldest first (the dashboard's analytics). */

@@ -152,8 +152,10 @@ public final class OutboxStore {
             + "AND p.status <> 'succeeded')) ORDER BY d.next_attempt_at, d.seq LIMIT :limit" + dialect.forUpdateSkipLocked("d"))
         .bind("now", now).bind("limit", limit).mapTo(String.class).list();
     if (ids.isEmpty()) return List.of();
-    return h.createQuery("UPDATE deliveries SET lease_owner = :o, lease_until = :until, attempts = attempts + 1 "
-            + "WHERE id IN (<ids>) RETURNING *")
+    // Due again when the lease runs out (the attempt was lost then): until that, the due index passes over it, so a
+    // claim reads only what it can take, not every delivery still being sent.
+    return h.createQuery("UPDATE deliveries SET lease_owner = :o, lease_until = :until, next_attempt_at = :until, "
+            + "attempts = attempts + 1 WHERE id IN (<ids>) RETURNING *")
         .bind("o", owner).bind("until", leaseUntil).bindList("ids", ids).map(DELIVERY).list();
   }
 
@@ -179,9 +181,9 @@ public final class OutboxStore {
         .bind("now", now).bind("id", deliveryId).execute() > 0;
   }
 
-  public static int release(Handle h, String owner) {
-    return h.createUpdate("UPDATE deliveries SET lease_owner = NULL, lease_until = NULL, attempts = attempts - 1 "
-            + "WHERE lease_owner = :o").bind("o", owner).execute();
+  public static int release(Handle h, String owner, long now) {
+    return h.createUpdate("UPDATE deliveries SET lease_owner = NULL, lease_until = NULL, next_attempt_at = :now, "
+            + "attempts = attempts - 1 WHERE lease_owner = :o").bind("o", owner).bind("now", now).execute();
   }
 
   public static long pending(Handle h) {

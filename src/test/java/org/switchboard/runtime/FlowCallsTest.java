@@ -9,6 +9,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.switchboard.model.Json;
 import org.switchboard.support.LocalServer;
+import org.switchboard.support.TestApp;
 
 /** Steps that call out: http, skill and agent, against real local servers. */
 class FlowCallsTest extends FlowTestBase {
@@ -71,6 +72,30 @@ class FlowCallsTest extends FlowTestBase {
     String eventId = accepted.json().get("eventId").asText();
     assertThat(app.event(eventId).get("status").asText()).isIn("accepted", "processing");
     assertThat(app.awaitEvent(eventId, "completed").path("result").path("messageIds")).hasSize(1);
+  }
+
+  @Test
+  void aTurnThatOnlyTalksRunsInlineWhileEveryWorkerSlotIsBusy() {
+    // One worker slot, taken by an event whose call takes 3 s: a talking event still finishes before its 202,
+    // instead of queueing behind the busy worker.
+    try (TestApp single = TestApp.start(kind, Map.of("SWITCHBOARD_WEBHOOK_ALLOW_PRIVATE", "true",
+        "SWITCHBOARD_WORKER_CONCURRENCY", "1"), true)) {
+      String project = single.project("busy");
+      String slowBot = single.bot(project, """
+          on: { trigger: { "*": main } }
+          nodes:
+            main: [ { http: { url: "SHOP/slow", timeout: 10s } }, { say: "done" } ]
+          """.replace("SHOP", shop.url()));
+      JsonNode slow = single.trigger(project, slowBot, Map.of());
+      var busy = single.client(slow.get("secret").asText()).post("/v1/triggers/" + slow.get("id").asText() + "/events", Map.of());
+      String busyId = busy.json().get("eventId").asText();
+      TestApp.eventually(2_000, () -> single.event(busyId).get("status").asText().equals("processing"), "the slow event runs");
+      JsonNode talking = single.trigger(project, single.bot(project, TestApp.ECHO), Map.of());
+      var r = single.client(talking.get("secret").asText()).post("/v1/triggers/" + talking.get("id").asText() + "/events", Map.of("n", 1));
+      assertThat(r.status()).isEqualTo(202);
+      assertThat(single.event(r.json().get("eventId").asText()).get("status").asText()).isEqualTo("completed");
+      assertThat(single.event(busyId).get("status").asText()).isEqualTo("processing");
+    }
   }
 
   @Test
