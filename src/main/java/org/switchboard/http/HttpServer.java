@@ -54,9 +54,12 @@ public final class HttpServer implements AutoCloseable {
       config.http.maxRequestSize = core.config().maxBodyBytes();
       config.startup.showJavalinBanner = false;
       config.jsonMapper(new JavalinJackson(Json.MAPPER, true));
-      // Jetty caches header fields per connection and by default matches their values without regard to case,
-      // which hands a handler an earlier request's "Bearer x" for this request's "bearer x". Values matter here.
-      config.jetty.modifyHttpConfiguration(http -> http.setHeaderCacheCaseSensitive(true));
+      // Jetty's per-connection header cache matched values without regard to case (an earlier request's "Bearer x"
+      // for this one's "bearer x"), and matching case-sensitively cost more than parsing the fields: no cache.
+      config.jetty.modifyHttpConfiguration(http -> {
+        http.setHeaderCacheCaseSensitive(true);
+        http.setHeaderCacheSize(0);
+      });
       config.jetty.modifyServer(server -> {
         server.setStopTimeout(4_000);
         server.setErrorHandler(HttpServer::jettyError);
