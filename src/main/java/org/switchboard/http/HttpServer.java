@@ -40,16 +40,6 @@ import org.switchboard.ui.UiRoutes;
 
 /** The HTTP front: Javalin on Jetty 12 with virtual threads, every error as problem+json. */
 public final class HttpServer implements AutoCloseable {
-  /**
-   * No compression, and no list of types never to compress: Javalin tests every answer's content type against that
-   * list, case-insensitively, even when nothing would be compressed (3% of the HTTP threads' CPU on the trigger).
-   */
-  private static CompressionStrategy uncompressed() {
-    CompressionStrategy none = new CompressionStrategy(null, null, null);
-    none.setExcludedMimeTypes(List.of());
-    return none;
-  }
-
   private static final Logger LOG = LoggerFactory.getLogger(HttpServer.class);
   private final Javalin app;
   private final LiveStreams streams = new LiveStreams();
@@ -138,6 +128,16 @@ public final class HttpServer implements AutoCloseable {
   }
 
   /** Errors Jetty answers before Javalin sees the request (bad URIs, bad headers): still problem+json. */
+  /**
+   * No compression, and no list of types never to compress: Javalin tests every answer's content type against that
+   * list, case-insensitively, even when nothing would be compressed (3% of the HTTP threads' CPU on the trigger).
+   */
+  private static CompressionStrategy uncompressed() {
+    CompressionStrategy none = new CompressionStrategy(null, null, null);
+    none.setExcludedMimeTypes(List.of());
+    return none;
+  }
+
   private static boolean jettyError(Request request, Response response, Callback callback) {
     Object code = request.getAttribute(org.eclipse.jetty.server.handler.ErrorHandler.ERROR_STATUS);
     int status = code instanceof Integer i && i >= 400 ? i : 400;
