@@ -8,6 +8,7 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.switchboard.model.Json;
+import org.switchboard.support.Http;
 import org.switchboard.support.LocalServer;
 import org.switchboard.support.TestApp;
 
@@ -53,7 +54,7 @@ class FlowCallsTest extends FlowTestBase {
         """.replace("SHOP", shop.url()));
     JsonNode t = app.trigger(project, bot, Map.of("waitForResponse", true));
     int calls = shop.requests.size();
-    var r = app.client(t.get("secret").asText()).post("/v1/triggers/" + t.get("id").asText() + "/events", Map.of("n", 9));
+    var r = fire(app, t, Map.of("n", 9));
     assertThat(r.status()).isEqualTo(200);
     assertThat(texts(r.json().get("messages"))).containsExactly("before", "after 201");
     assertThat(shop.requests.size() - calls).isEqualTo(1);
@@ -61,13 +62,9 @@ class FlowCallsTest extends FlowTestBase {
     var stored = app.admin.get("/v1/conversations/" + r.json().get("conversationId").asText() + "/messages").json();
     assertThat(texts(stored.get("items"))).containsExactly("before", "after 201");
     // Nor does an acknowledgement wait for a call: the slow one is still running when the 202 comes.
-    String slowBot = app.bot(project, """
-        on: { trigger: { "*": main } }
-        nodes:
-          main: [ { http: { url: "SHOP/slow", timeout: 10s } }, { say: "done" } ]
-        """.replace("SHOP", shop.url()));
+    String slowBot = app.bot(project, SLOW.replace("SHOP", shop.url()));
     JsonNode async = app.trigger(project, slowBot, Map.of());
-    var accepted = app.client(async.get("secret").asText()).post("/v1/triggers/" + async.get("id").asText() + "/events", Map.of());
+    var accepted = fire(app, async, Map.of());
     assertThat(accepted.status()).isEqualTo(202);
     String eventId = accepted.json().get("eventId").asText();
     assertThat(app.event(eventId).get("status").asText()).isIn("accepted", "processing");
@@ -81,17 +78,13 @@ class FlowCallsTest extends FlowTestBase {
     try (TestApp single = TestApp.start(kind, Map.of("SWITCHBOARD_WEBHOOK_ALLOW_PRIVATE", "true",
         "SWITCHBOARD_WORKER_CONCURRENCY", "1"), true)) {
       String project = single.project("busy");
-      String slowBot = single.bot(project, """
-          on: { trigger: { "*": main } }
-          nodes:
-            main: [ { http: { url: "SHOP/slow", timeout: 10s } }, { say: "done" } ]
-          """.replace("SHOP", shop.url()));
+      String slowBot = single.bot(project, SLOW.replace("SHOP", shop.url()));
       JsonNode slow = single.trigger(project, slowBot, Map.of());
-      var busy = single.client(slow.get("secret").asText()).post("/v1/triggers/" + slow.get("id").asText() + "/events", Map.of());
+      var busy = fire(single, slow, Map.of());
       String busyId = busy.json().get("eventId").asText();
       TestApp.eventually(2_000, () -> single.event(busyId).get("status").asText().equals("processing"), "the slow event runs");
       JsonNode talking = single.trigger(project, single.bot(project, TestApp.ECHO), Map.of());
-      var r = single.client(talking.get("secret").asText()).post("/v1/triggers/" + talking.get("id").asText() + "/events", Map.of("n", 1));
+      var r = fire(single, talking, Map.of("n", 1));
       assertThat(r.status()).isEqualTo(202);
       assertThat(single.event(r.json().get("eventId").asText()).get("status").asText()).isEqualTo("completed");
       assertThat(single.event(busyId).get("status").asText()).isEqualTo("processing");
@@ -192,6 +185,18 @@ class FlowCallsTest extends FlowTestBase {
     assertThat(r.json().get("errors").findValuesAsText("path")).contains("skills.broken.input");
   }
 
+  /** A flow whose only call takes 3 s (the shop's /slow), then says "done". */
+  private static final String SLOW = """
+      on: { trigger: { "*": main } }
+      nodes:
+        main: [ { http: { url: "SHOP/slow", timeout: 10s } }, { say: "done" } ]
+      """;
+
+  /** Sends {@code body} to a trigger of {@code node} with the trigger's secret. */
+  private static Http.Response fire(TestApp node, JsonNode trigger, Object body) {
+    return node.client(trigger.get("secret").asText()).post("/v1/triggers/" + trigger.get("id").asText() + "/events", body);
+  }
+
   private static final String AGENT = """
       on: { message: main, trigger: { "*": main } }
       nodes:
@@ -243,8 +248,7 @@ class FlowCallsTest extends FlowTestBase {
     String project = app.project("agent-trigger");
     String bot = app.bot(project, AGENT.replace("SHOP", shop.url()));
     JsonNode trigger = app.trigger(project, bot, Map.of("waitForResponse", true));
-    var r = app.client(trigger.get("secret").asText()).post("/v1/triggers/" + trigger.get("id").asText() + "/events",
-        Map.of("instruction", "Summarise the refund", "context", Map.of("orderId", "1234")));
+    var r = fire(app, trigger, Map.of("instruction", "Summarise the refund", "context", Map.of("orderId", "1234")));
     assertThat(texts(r.json().get("messages"))).containsExactly("Noted.");
     String prompt = model.requests.get(0).json().get("messages").findValuesAsText("content").toString();
     assertThat(prompt).contains("Instruction: Summarise the refund").contains("\"orderId\":\"1234\"");
