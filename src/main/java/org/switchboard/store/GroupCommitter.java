@@ -244,22 +244,22 @@ public final class GroupCommitter implements AutoCloseable {
   }
 
   /**
-   * One unit in its own savepoint. A deadlock or serialization failure (another node's writer took the same rows
-   * in the other order) undoes only the unit and releases its locks, so the unit runs again, up to three times,
-   * before its caller sees the failure.
+   * One unit in its own savepoint: its failure is undone alone. A deadlock or serialization failure (another
+   * node's writer took the same rows in the other order) is not the unit's own: the lock it waited for may be held
+   * against one taken by an earlier unit of this batch, which only the end of the transaction releases. So it ends
+   * the whole transaction, and the batch runs again ({@link Lane#commit}).
    */
   private static Object runIsolated(Handle h, Pending<?> pending, int index) {
     String savepoint = "u" + index;
-    for (int attempt = 1; ; attempt++) {
-      h.savepoint(savepoint);
-      try {
-        Object value = pending.unit().run(h);
-        h.releaseSavepoint(savepoint);
-        return new Ok(value);
-      } catch (Exception e) {
-        h.rollbackToSavepoint(savepoint);
-        if (attempt >= 3 || !isTransient(e)) return new Failed(e);
-      }
+    h.savepoint(savepoint);
+    try {
+      Object value = pending.unit().run(h);
+      h.releaseSavepoint(savepoint);
+      return new Ok(value);
+    } catch (Exception e) {
+      if (isTransient(e)) throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
+      h.rollbackToSavepoint(savepoint);
+      return new Failed(e);
     }
   }
 
