@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -21,6 +22,9 @@ public final class Json {
           JsonFactory.builder()
               .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build())
               .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+              // Jackson's default pool keeps buffers per thread; a request's virtual thread lives for one request,
+              // so every parser and generator would allocate fresh buffers. One shared pool reuses them.
+              .recyclerPool(JsonRecyclerPools.sharedConcurrentDequePool())
               .build())
       .addModule(new JavaTimeModule())
       .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
