@@ -2,7 +2,6 @@ package org.switchboard.http;
 
 import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
-import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import io.javalin.json.JavalinJackson;
 import io.micrometer.core.instrument.Counter;
@@ -60,6 +59,8 @@ public final class HttpServer implements AutoCloseable {
         http.setHeaderCacheCaseSensitive(true);
         http.setHeaderCacheSize(0);
       });
+      TriggerRoutes triggers = new TriggerRoutes(core, guard);
+      config.jetty.modifyServletContextHandler(context -> context.insertHandler(new TriggerEndpoint(triggers)));
       config.jetty.modifyServer(server -> {
         server.setStopTimeout(4_000);
         server.setErrorHandler(HttpServer::jettyError);
@@ -68,7 +69,7 @@ public final class HttpServer implements AutoCloseable {
       api = new Api(config);
       new ProjectRoutes(core, guard).register(api);
       new BotRoutes(core, guard).register(api);
-      new TriggerRoutes(core, guard).register(api);
+      triggers.register(api);
       new EventRoutes(core, guard).register(api);
       new ConversationRoutes(core, guard, stream).register(api);
       new SubscriptionRoutes(core, guard).register(api);
@@ -82,17 +83,7 @@ public final class HttpServer implements AutoCloseable {
       new BotpressRoutes(core, guard).register(api);
       new AeiRoutes(core, streams).register(api, config);
       new UiRoutes(core, stream).register(config);
-      config.routes.exception(Problem.class, (e, ctx) -> Problems.write(ctx, e));
-      config.routes.exception(GroupCommitter.StorageUnavailable.class, (e, ctx) -> storageUnavailable(ctx));
-      config.routes.exception(Exception.class, (e, ctx) -> {
-        if (Database.unavailable(e)) {
-          LOG.warn("database unavailable on {} {}: {}", ctx.method(), ctx.path(), e.getMessage());
-          storageUnavailable(ctx);
-          return;
-        }
-        LOG.error("unexpected failure on {} {}", ctx.method(), ctx.path(), e);
-        Problems.write(ctx, new Problem(500, "Internal error", "the server failed to handle this request; it was logged"));
-      });
+      config.routes.exception(Exception.class, (e, ctx) -> Problems.write(ctx, problemFor(e, ctx.method().name(), ctx.path())));
       config.routes.error(HttpStatus.NOT_FOUND.getCode(), "*", ctx -> {
         if (ctx.attribute(Api.ROUTED) == null) {
           Problems.write(ctx, new Problem(404, "Not found", "no route " + ctx.method() + " " + Requests.abbreviate(ctx.path())));
@@ -121,13 +112,21 @@ public final class HttpServer implements AutoCloseable {
     };
   }
 
-  /** 503 with a hint to come back: the request was not acknowledged, so a retry loses nothing. */
-  private static void storageUnavailable(Context ctx) {
-    ctx.header("Retry-After", "1");
-    Problems.write(ctx, new Problem(503, "Service unavailable", "storage is not available; retry shortly"));
+  /**
+   * The answer to a failure a route threw: its own problem; 503 with a hint to come back when storage is not
+   * available (nothing was acknowledged, so a retry loses nothing); otherwise a 500, logged.
+   */
+  static Problem problemFor(Exception e, String method, String path) {
+    if (e instanceof Problem p) return p;
+    boolean storage = e instanceof GroupCommitter.StorageUnavailable;
+    if (storage || Database.unavailable(e)) {
+      if (!storage) LOG.warn("database unavailable on {} {}: {}", method, path, e.getMessage());
+      return new Problem(503, "Service unavailable", "storage is not available; retry shortly").with("retryAfter", 1);
+    }
+    LOG.error("unexpected failure on {} {}", method, path, e);
+    return new Problem(500, "Internal error", "the server failed to handle this request; it was logged");
   }
 
-  /** Errors Jetty answers before Javalin sees the request (bad URIs, bad headers): still problem+json. */
   /**
    * No compression, and no list of types never to compress: Javalin tests every answer's content type against that
    * list, case-insensitively, even when nothing would be compressed (3% of the HTTP threads' CPU on the trigger).
@@ -138,14 +137,12 @@ public final class HttpServer implements AutoCloseable {
     return none;
   }
 
+  /** Errors Jetty answers before Javalin sees the request (bad URIs, bad headers): still problem+json. */
   private static boolean jettyError(Request request, Response response, Callback callback) {
     Object code = request.getAttribute(org.eclipse.jetty.server.handler.ErrorHandler.ERROR_STATUS);
     int status = code instanceof Integer i && i >= 400 ? i : 400;
-    response.setStatus(status);
-    response.getHeaders().put("Content-Type", Problems.CONTENT_TYPE);
-    String body = Json.write(Problems.body(new Problem(status, status < 500 ? "Bad request" : "Internal error",
-        status < 500 ? "the request could not be parsed" : "the server failed to handle this request")));
-    response.write(true, java.nio.ByteBuffer.wrap(body.getBytes(java.nio.charset.StandardCharsets.UTF_8)), callback);
+    Problems.write(response, callback, new Problem(status, status < 500 ? "Bad request" : "Internal error",
+        status < 500 ? "the request could not be parsed" : "the server failed to handle this request"));
     return true;
   }
 

@@ -3,6 +3,10 @@ package org.switchboard.http;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
 import org.switchboard.model.Json;
 import org.switchboard.model.Problem;
 
@@ -33,6 +37,15 @@ public final class Problems {
     Object retryAfter = p.extensions().get("retryAfter");
     if (retryAfter != null) ctx.header("Retry-After", String.valueOf(retryAfter));
     ctx.status(p.status()).contentType(CONTENT_TYPE).result(Json.write(body(p)));
+  }
+
+  /** The same answer through Jetty's own response, for handlers in front of Javalin. */
+  public static void write(Response response, Callback callback, Problem p) {
+    Object retryAfter = p.extensions().get("retryAfter");
+    if (retryAfter != null) response.getHeaders().put("Retry-After", String.valueOf(retryAfter));
+    response.setStatus(p.status());
+    response.getHeaders().put("Content-Type", CONTENT_TYPE);
+    response.write(true, ByteBuffer.wrap(Json.write(body(p)).getBytes(StandardCharsets.UTF_8)), callback);
   }
 
   private static String slug(String title) {

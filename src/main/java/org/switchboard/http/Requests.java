@@ -25,9 +25,11 @@ public final class Requests {
   private Requests() {}
 
   /** The raw body, at most {@code max} bytes; 413 beyond. */
-  public static byte[] body(Context ctx, long max) {
-    long declared = ctx.req().getContentLengthLong();
-    try (InputStream in = ctx.bodyInputStream()) {
+  public static byte[] body(Context ctx, long max) { return body(RequestView.of(ctx), max); }
+
+  public static byte[] body(RequestView request, long max) {
+    long declared = request.contentLength();
+    try (InputStream in = request.body()) {
       if (declared > max) {
         drain(in, max);
         throw tooLarge(max);
@@ -79,10 +81,12 @@ public final class Requests {
    * An event payload: JSON when the content type says JSON (or says nothing and the body parses), otherwise the
    * text as a string. 415 for text that is not UTF-8.
    */
-  public static JsonNode payload(Context ctx, long max) {
-    byte[] bytes = body(ctx, max);
+  public static JsonNode payload(Context ctx, long max) { return payload(RequestView.of(ctx), max); }
+
+  public static JsonNode payload(RequestView request, long max) {
+    byte[] bytes = body(request, max);
     if (isBlank(bytes)) return Json.object();
-    String type = ctx.contentType() == null ? "" : ctx.contentType().toLowerCase(Locale.ROOT);
+    String type = request.contentType() == null ? "" : request.contentType().toLowerCase(Locale.ROOT);
     if (type.isEmpty() || type.contains("json")) return parseJson(bytes);
     try {
       String text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
@@ -99,13 +103,15 @@ public final class Requests {
   }
 
   /** The presented token: {@code Authorization: Bearer x} (any case) or {@code x-api-key: x}. */
-  public static String token(Context ctx) {
-    String auth = ctx.header("Authorization");
+  public static String token(Context ctx) { return token(RequestView.of(ctx)); }
+
+  public static String token(RequestView request) {
+    String auth = request.header("Authorization");
     if (auth != null) {
       String trimmed = auth.trim();
       if (trimmed.regionMatches(true, 0, "Bearer ", 0, 7)) return trimmed.substring(7).trim();
     }
-    String key = ctx.header("x-api-key");
+    String key = request.header("x-api-key");
     return key == null || key.isBlank() ? null : key.trim();
   }
 
@@ -134,7 +140,10 @@ public final class Requests {
 
   /** A path id of the given type; anything else is a 404, never a lookup. */
   public static String id(Context ctx, String param, String prefix, String what) {
-    String id = ctx.pathParam(param);
+    return id(ctx.pathParam(param), prefix, what);
+  }
+
+  public static String id(String id, String prefix, String what) {
     if (!Ids.looksLike(prefix, id)) throw Problem.notFound(what + " '" + abbreviate(id) + "'");
     return id;
   }
@@ -146,31 +155,35 @@ public final class Requests {
 
   /** The contact a trigger call names in its query: {@code contact.name|email|phone} or {@code contact_name|...}. */
   public static org.switchboard.intake.ContactInput contactFromQuery(Context ctx) {
-    return new org.switchboard.intake.ContactInput(contactField(ctx, "name"), contactField(ctx, "email"),
-        contactField(ctx, "phone"), null);
+    return contactFromQuery(RequestView.of(ctx));
   }
 
-  private static String contactField(Context ctx, String field) {
-    String dotted = ctx.queryParam("contact." + field);
-    return dotted != null ? dotted : ctx.queryParam("contact_" + field);
+  public static org.switchboard.intake.ContactInput contactFromQuery(RequestView request) {
+    return new org.switchboard.intake.ContactInput(contactField(request, "name"), contactField(request, "email"),
+        contactField(request, "phone"), null);
   }
 
-  /** Lower-cased header names to their first value. */
-  public static Map<String, String> headers(Context ctx) {
+  private static String contactField(RequestView request, String field) {
+    String dotted = request.queryParam("contact." + field);
+    return dotted != null ? dotted : request.queryParam("contact_" + field);
+  }
+
+  /** Lower-cased header names to their first value, without credentials. */
+  public static Map<String, String> headers(Context ctx) { return headers(RequestView.of(ctx)); }
+
+  public static Map<String, String> headers(RequestView request) {
     Map<String, String> out = new LinkedHashMap<>();
-    var names = ctx.req().getHeaderNames();
-    while (names.hasMoreElements()) {
-      String name = names.nextElement();
-      out.putIfAbsent(name.toLowerCase(Locale.ROOT), ctx.req().getHeader(name));
-    }
+    request.forEachHeader((name, value) -> out.putIfAbsent(name.toLowerCase(Locale.ROOT), value));
     out.remove("authorization");
     out.remove("x-api-key");
     return out;
   }
 
-  public static Map<String, String> query(Context ctx) {
+  public static Map<String, String> query(Context ctx) { return query(RequestView.of(ctx)); }
+
+  public static Map<String, String> query(RequestView request) {
     Map<String, String> out = new LinkedHashMap<>();
-    for (Map.Entry<String, List<String>> e : ctx.queryParamMap().entrySet()) {
+    for (Map.Entry<String, List<String>> e : request.queryParams().entrySet()) {
       if (!e.getValue().isEmpty()) out.put(e.getKey(), e.getValue().get(0));
     }
     out.remove("api_key");

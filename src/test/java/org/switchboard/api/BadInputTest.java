@@ -106,4 +106,13 @@ class BadInputTest extends BothDatabases {
     problem(app.client("nope").get("/v1/projects"), 401);
     problem(app.anonymous().send("GET", "/v1/projects", null, Map.of("Authorization", "Basic Zm9vOmJhcg==")), 401);
   }
+
+  @Test
+  void junkTriggerIdsInTheInvocationPath() {
+    // The invocation route is a bare Jetty handler in front of Javalin (TriggerEndpoint); it refuses the same way.
+    problem(caller.post("/v1/triggers/nonsense/events", "{}"), 404);
+    problem(caller.post("/v1/triggers/trg_00000000000000000000000000/events", "{}"), 404);
+    problem(caller.post("/v1/triggers//events", "{}"), 404);
+    assertThat(caller.post(events + "?session=s1&contact.email=a%40b.c", "{}").status()).isEqualTo(202);
+  }
 }

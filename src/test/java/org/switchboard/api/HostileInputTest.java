@@ -140,6 +140,16 @@ class HostileInputTest {
     assertThat(Integer.parseInt(response.substring(9, 12))).as(page + " " + path + " -> " + response).isLessThan(500);
   }
 
+  /** A percent-escape that decodes to nothing, on the trigger route (a bare Jetty handler): 400 problem+json. */
+  @Example
+  void malformedEscapeInATriggerCallsQuery() throws Exception {
+    String response = exchange("POST", "/v1/triggers/" + ids.get("triggerId") + "/events?session=%zz",
+        "{}".getBytes(StandardCharsets.UTF_8), Map.of("Authorization", "Bearer " + TestApp.ADMIN,
+            "Content-Type", "application/json"));
+    assertThat(response).startsWith("HTTP/1.1 400 ").containsIgnoringCase("application/problem+json")
+        .contains("query string");
+  }
+
   /** Every endpoint gets each kind of hostile body at least once, whatever the random draws. */
   @Example
   void everyEndpointWithEachHostileBody() throws Exception {

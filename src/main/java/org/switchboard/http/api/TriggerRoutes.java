@@ -9,6 +9,7 @@ import org.switchboard.auth.Principal;
 import org.switchboard.delivery.Replies;
 import org.switchboard.http.Api;
 import org.switchboard.http.Guard;
+import org.switchboard.http.RequestView;
 import org.switchboard.http.Requests;
 import org.switchboard.model.Views;
 import org.switchboard.intake.TriggerIntake;
@@ -94,47 +95,53 @@ public final class TriggerRoutes {
     ctx.json(Json.object().put("id", t.id()).put("secret", core.triggers().rotateSecret(t.id())));
   }
 
+  /** The route's answer: its status and JSON body. */
+  public record Answer(int status, ObjectNode body) {}
+
   private void invoke(Context ctx) {
-    String id = Requests.id(ctx, "triggerId", "trg_", "trigger");
+    Answer answer = invoke(RequestView.of(ctx), ctx.pathParam("triggerId"));
+    ctx.status(answer.status()).json(answer.body());
+  }
+
+  /**
+   * {@code POST /v1/triggers/{triggerId}/events}, for the Javalin route and the bare Jetty handler in front of it
+   * ({@link org.switchboard.http.TriggerEndpoint}) alike. Failures are thrown as {@link Problem}s.
+   */
+  public Answer invoke(RequestView request, String rawTriggerId) {
+    String id = Requests.id(rawTriggerId, "trg_", "trigger");
     TriggerIntake intake = core.triggerIntake();
     Trigger trigger = intake.activeTrigger(id);
-    intake.authorize(trigger, Requests.token(ctx), TriggerIntake.CredentialRule.SECRET_OR_KEY);
-    var payload = Requests.payload(ctx, core.config().maxBodyBytes());
-    var contact = Requests.contactFromQuery(ctx);
-    String idempotencyKey = ctx.header("Idempotency-Key");
+    intake.authorize(trigger, Requests.token(request), TriggerIntake.CredentialRule.SECRET_OR_KEY);
+    var payload = Requests.payload(request, core.config().maxBodyBytes());
+    var contact = Requests.contactFromQuery(request);
+    String idempotencyKey = request.header("Idempotency-Key");
     if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 255)) {
       throw Problem.badRequest("Idempotency-Key must be 1 to 255 characters");
     }
-    String session = ctx.queryParam("session");
+    String session = request.queryParam("session");
     if (session != null && (session.isBlank() || session.length() > 255)) {
       throw Problem.badRequest("session must be 1 to 255 characters");
     }
-    var outcome = intake.invoke(trigger, new TriggerIntake.Invocation(payload, Requests.headers(ctx),
-        Requests.query(ctx), session, contact, idempotencyKey, "native", Json.object()));
-    answer(ctx, core.replies(), outcome);
+    var outcome = intake.invoke(trigger, new TriggerIntake.Invocation(payload, Requests.headers(request),
+        Requests.query(request), session, contact, idempotencyKey, "native", Json.object()));
+    return answer(core.replies(), outcome);
   }
 
   /** The native answer for a stored event: 202, 200 or 408 as the trigger waits, 400/409 for drops. */
-  static void answer(Context ctx, Replies replies, TriggerIntake.Outcome outcome) {
+  static Answer answer(Replies replies, TriggerIntake.Outcome outcome) {
     Trigger trigger = outcome.trigger();
     Event event = outcome.event();
     if (Event.DROPPED.equals(event.status())) throw dropped(event);
     ObjectNode body = Json.object().put("eventId", event.id()).put("conversationId", event.conversationId());
-    if (!trigger.waitForResponse()) {
-      ctx.status(202).json(body.put("status", "accepted"));
-      return;
-    }
+    if (!trigger.waitForResponse()) return new Answer(202, body.put("status", "accepted"));
     Optional<Replies.Finished> done = replies.await(event.id(), trigger.responseTimeoutMs(), outcome.handedOver());
-    if (done.isEmpty()) {
-      ctx.status(408).json(body.put("status", "processing"));
-      return;
-    }
+    if (done.isEmpty()) return new Answer(408, body.put("status", "processing"));
     Event finished = done.get().event();
     body.put("status", finished.status());
     var messages = body.putArray("messages");
     done.get().messages().forEach(m -> messages.add(Views.message(m)));
     if (Event.FAILED.equals(finished.status())) body.put("error", finished.result().path("error").asText(null));
-    ctx.status(200).json(body);
+    return new Answer(200, body);
   }
 
   static Problem dropped(Event event) {
