@@ -212,9 +212,12 @@ public final class BotRuntime {
       return id;
     }
 
-    /** What templates and expressions see now. */
+    /**
+     * What templates and expressions see now: the scope and the live variables. Only the top level is new (a skill
+     * adds its input there); the scope's values are shared, since nothing changes them.
+     */
     ObjectNode context() {
-      ObjectNode context = in.scope().deepCopy();
+      ObjectNode context = Json.object().setAll(in.scope());
       context.set("vars", vars);
       return context;
     }
