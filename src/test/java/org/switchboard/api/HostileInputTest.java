@@ -143,7 +143,10 @@ class HostileInputTest {
   /** A percent-escape that decodes to nothing, on the trigger route (a bare Jetty handler): 400 problem+json. */
   @Example
   void malformedEscapeInATriggerCallsQuery() throws Exception {
-    String response = exchange("POST", "/v1/triggers/" + ids.get("triggerId") + "/events?session=%zz",
+    // A trigger of its own: the random requests may have deleted or paused the shared one.
+    String project = app.project("malformed-query");
+    String trigger = app.trigger(project, app.bot(project, TestApp.ECHO), Map.of()).get("id").asText();
+    String response = exchange("POST", "/v1/triggers/" + trigger + "/events?session=%zz",
         "{}".getBytes(StandardCharsets.UTF_8), Map.of("Authorization", "Bearer " + TestApp.ADMIN,
             "Content-Type", "application/json"));
     assertThat(response).startsWith("HTTP/1.1 400 ").containsIgnoringCase("application/problem+json")
