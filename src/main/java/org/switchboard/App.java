@@ -112,6 +112,7 @@ public final class App implements AutoCloseable {
     Subscriptions subscriptions = new Subscriptions(db, clock, secrets);
     Dispatcher dispatcher = new Dispatcher(db, committer, safeHttp, subscriptions, outbox, notifier, clock, owner,
         DELIVERY_CONCURRENCY, options.deliverySchedule(), metrics);
+    outbox.handOffTo(dispatcher);
     TriggerIntake triggerIntake = new TriggerIntake(db, committer, access, secrets, clock, worker::wake,
         options.startWorker() ? worker : Handoff.NONE, outbox, notifier);
     Scheduler scheduler = new Scheduler(db, committer, triggerIntake, clock);

@@ -96,6 +96,51 @@ public final class Dispatcher implements AutoCloseable {
         .tag("outcome", outcome).register(metrics);
   }
 
+  /**
+   * A free slot for a delivery to be stored already leased to this dispatcher, so that it skips the claim and the
+   * reads after it; null when there is none. Exactly one of {@link Reservation#send} or {@link Reservation#cancel}
+   * must follow.
+   */
+  Reservation reserve() {
+    if (!running || !slots.tryAcquire()) return null;
+    return new Reservation();
+  }
+
+  final class Reservation {
+    private Reservation() {}
+
+    String owner() { return owner; }
+
+    long leaseUntil(long now) { return now + LEASE_MS; }
+
+    /**
+     * Once the delivery is stored leased and on disk: sends it. The subscription is the catalog's copy and the
+     * notification is assembled from what its producer wrote, so nothing is read back.
+     */
+    void send(Delivery d, Subscription s, java.util.function.Supplier<Notification> notification) {
+      inFlight.add(d.id());
+      try {
+        executor.execute(() -> {
+          try {
+            Dispatcher.this.send(d, s, notification.get());
+          } catch (RuntimeException e) {
+            LOG.warn("delivery {} could not be settled; its lease will expire: {}", d.id(), e.toString());
+          } finally {
+            inFlight.remove(d.id());
+            slots.release();
+          }
+        });
+      } catch (java.util.concurrent.RejectedExecutionException stopping) {
+        // stopping: the lease is given back with the others, or expires
+        inFlight.remove(d.id());
+        slots.release();
+      }
+    }
+
+    /** The delivery was not stored leased after all: the slot goes back. */
+    void cancel() { slots.release(); }
+  }
+
   public void start() {
     running = true;
     loop = Thread.ofPlatform().name("dispatcher").daemon(true).start(this::claimLoop);
@@ -186,15 +231,18 @@ public final class Dispatcher implements AutoCloseable {
     (ok ? delivered : attemptsFailed).increment();
     boolean gone = status != null && status == 410;
     String lastError = ok ? null : error != null ? error : "the endpoint answered " + status;
-    boolean disabled = committer.submit(h -> {
+    // A delivery handed straight to this dispatcher carries the catalog's copy of its subscription, so a change of
+    // the failing state is a catalog change too: the copies follow it.
+    boolean catalogChanged = committer.submit(h -> {
       OutboxStore.recordAttempt(h, d.id(), new DeliveryAttempt(d.attempts(), startedAt, status, error, duration, excerpt));
       String outcome;
       int failures = ok ? 0 : d.consecutiveFailures() + 1;
       long next = d.nextAttemptAt();
+      boolean changed = false;
       if (ok) {
         outcome = Delivery.SUCCEEDED;
-        // Read with this batch's claim; a failure since then is cleared by the next success's fresher read.
-        if (s.failingSince() != null) SubscriptionStore.markHealthy(h, s.id());
+        // Read with the claim or from the catalog; a failure since then is cleared by the next success's fresher read.
+        if (s.failingSince() != null) changed = SubscriptionStore.markHealthy(h, s.id());
       } else if (gone || failures > schedule.retryDelaysMs().length) {
         outcome = Delivery.FAILED;
       } else {
@@ -206,7 +254,7 @@ public final class Dispatcher implements AutoCloseable {
         throw new IllegalStateException("lease of delivery " + d.id() + " was lost");
       }
       if (!ok) {
-        SubscriptionStore.markFailing(h, s.id(), startedAt);
+        changed = SubscriptionStore.markFailing(h, s.id(), startedAt);
         long failingSince = s.failingSince() != null ? s.failingSince() : startedAt;
         String reason = gone ? "the endpoint answered 410 Gone"
             : now - failingSince >= schedule.disableAfterMs() ? "every delivery attempt failed for " + days(schedule.disableAfterMs()) : null;
@@ -215,9 +263,9 @@ public final class Dispatcher implements AutoCloseable {
           return true;
         }
       }
-      return false;
+      return changed;
     });
-    if (disabled) db.catalog().changed();
+    if (catalogChanged) db.catalog().changed();
     if (!ok) notifier.feedChanged(s.projectId());
   }
 

@@ -78,11 +78,18 @@ public final class Outbox {
 
   private final Catalog catalog;
   private final GroupCommitter committer;
+  private volatile Dispatcher dispatcher;
 
   public Outbox(Catalog catalog, GroupCommitter committer) {
     this.catalog = catalog;
     this.committer = committer;
   }
+
+  /**
+   * This node's dispatcher, which takes new deliveries stored already leased to it while it has free slots: they
+   * skip the claim and the reads after it.
+   */
+  public void handOffTo(Dispatcher dispatcher) { this.dispatcher = dispatcher; }
 
   /** Who a conversation involves, for its notifications (caller's transaction). */
   public Parties parties(Handle h, Conversation c) {
@@ -91,7 +98,7 @@ public final class Outbox {
   }
 
   public void messageCreated(Handle h, Parties p, Message m, long now) {
-    publish(h, p.conversation().projectId(), MESSAGE_CREATED, p, p.snapshot(), null, m.id(), now);
+    publish(h, p.conversation().projectId(), MESSAGE_CREATED, p, p.snapshot(), null, m, now);
   }
 
   public void conversationStarted(Handle h, Parties p, long now) {
@@ -110,7 +117,7 @@ public final class Outbox {
       case Event.DROPPED -> EVENT_DROPPED;
       default -> throw new IllegalArgumentException("event " + e.id() + " is not finished");
     };
-    publish(h, e.projectId(), topic, p, "{}", e.id(), null, now);
+    publish(h, e.projectId(), topic, p, "{}", e, null, now);
   }
 
   /** A flow's emit step: {@code custom.<name>} with exactly the data the flow emitted. */
@@ -129,27 +136,39 @@ public final class Outbox {
   }
 
   /**
-   * {@code eventId} or {@code messageId} name the finished event or the message the notification is about: its
-   * data leaves them out, and the feed puts them back from their own rows ({@link OutboxStore}).
+   * {@code event} or {@code message}, the finished event or the message the notification is about: its stored data
+   * leaves them out, and the feed puts them back from their own rows ({@link OutboxStore}).
    */
-  private void publish(Handle h, String projectId, String topic, Parties p, String dataJson, String eventId,
-                       String messageId, long now) {
+  private void publish(Handle h, String projectId, String topic, Parties p, String dataJson, Event event,
+                       Message message, long now) {
     Published n = new Published(Ids.next("ntf_"), projectId, topic, p == null ? null : p.conversation().id(),
         p == null ? null : p.conversation().botId(), p == null ? null : p.contactExternalId(),
-        p == null ? null : p.conversation().channelId(), dataJson, eventId, messageId, now);
-    Feed batched = committer.atBatchEnd(h, Feed.class, () -> new Feed(catalog));
+        p == null ? null : p.conversation().channelId(), dataJson, event, message, now);
+    Feed batched = committer.atBatchEnd(h, Feed.class, () -> new Feed(catalog, committer, dispatcher));
     if (batched != null) {
       batched.add(n);
     } else {
-      Feed single = new Feed(catalog);
+      Feed single = new Feed(catalog, committer, dispatcher);
       single.add(n);
       single.flush(h);
     }
   }
 
   private record Published(String id, String projectId, String topic, String conversationId, String botId,
-                           String contactExternalId, String channelId, String dataJson, String eventId,
-                           String messageId, long createdAt) {}
+                           String contactExternalId, String channelId, String dataJson, Event event,
+                           Message message, long createdAt) {
+    String eventId() { return event == null ? null : event.id(); }
+
+    String messageId() { return message == null ? null : message.id(); }
+
+    /** The notification as the feed reads it back, assembled from what was published instead. */
+    Notification whole(Notification numbered) {
+      Notification withData = new Notification(numbered.id(), numbered.projectId(), numbered.seq(), numbered.topic(),
+          numbered.conversationId(), numbered.botId(), numbered.contactExternalId(), Json.read(dataJson),
+          numbered.createdAt());
+      return OutboxStore.whole(withData, eventId(), event, messageId(), message);
+    }
+  }
 
   /**
    * The notifications of one transaction, numbered in a project's feed and stored together when it ends: one
@@ -157,9 +176,15 @@ public final class Outbox {
    */
   private static final class Feed implements GroupCommitter.BatchEnd {
     private final Catalog catalog;
+    private final GroupCommitter committer;
+    private final Dispatcher dispatcher;
     private final Map<String, List<Published>> byProject = new LinkedHashMap<>();
 
-    Feed(Catalog catalog) { this.catalog = catalog; }
+    Feed(Catalog catalog, GroupCommitter committer, Dispatcher dispatcher) {
+      this.catalog = catalog;
+      this.committer = committer;
+      this.dispatcher = dispatcher;
+    }
 
     void add(Published n) { byProject.computeIfAbsent(n.projectId(), k -> new ArrayList<>()).add(n); }
 
@@ -178,7 +203,7 @@ public final class Outbox {
           numbered.add(new OutboxStore.NewNotification(n, p.dataJson(), p.eventId(), p.messageId()));
           for (Subscription s : subscriptions) {
             if (s.wants(p.topic(), p.botId(), p.contactExternalId(), p.channelId())) {
-              deliveries.add(new OutboxStore.NewDelivery(Ids.delivery(), s.id(), n, s.ordered()));
+              deliveries.add(delivery(h, s, p, n));
             }
           }
         }
@@ -186,6 +211,20 @@ public final class Outbox {
         OutboxStore.insertDeliveries(h, deliveries);
       }
       byProject.clear();
+    }
+
+    /**
+     * Leased to this node's dispatcher when it has a free slot and the transaction is a batch that reports its
+     * commit; an ordered subscription's delivery always waits for its turn in the claim.
+     */
+    private OutboxStore.NewDelivery delivery(Handle h, Subscription s, Published p, Notification n) {
+      String id = Ids.delivery();
+      Dispatcher.Reservation slot = dispatcher == null || s.ordered() ? null : dispatcher.reserve();
+      if (slot == null) return new OutboxStore.NewDelivery(id, s.id(), n, s.ordered(), null, 0);
+      var leased = new OutboxStore.NewDelivery(id, s.id(), n, false, slot.owner(), slot.leaseUntil(n.createdAt()));
+      if (committer.afterCommit(h, () -> slot.send(leased.asStored(), s, () -> p.whole(n)), slot::cancel)) return leased;
+      slot.cancel();
+      return new OutboxStore.NewDelivery(id, s.id(), n, false, null, 0);
     }
   }
 }

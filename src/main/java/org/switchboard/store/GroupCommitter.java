@@ -38,8 +38,11 @@ public final class GroupCommitter implements AutoCloseable {
 
   private record Pending<T>(Unit<T> unit, CompletableFuture<T> result) {}
 
-  /** A batch committed but perhaps not yet on disk, with each unit's outcome. */
-  private record Committed(List<Pending<?>> batch, List<Object> results) {}
+  /** A batch committed but perhaps not yet on disk, with each unit's outcome and what waits for it to be durable. */
+  private record Committed(List<Pending<?>> batch, List<Object> results, List<AfterCommit> actions) {}
+
+  /** Work that may start only once its batch is durable, and what undoes its preparation if the batch is not. */
+  private record AfterCommit(Runnable durable, Runnable undone) {}
 
   private static final Logger LOG = LoggerFactory.getLogger(GroupCommitter.class);
   private static final int MAX_BATCH = 512;
@@ -85,17 +88,29 @@ public final class GroupCommitter implements AutoCloseable {
         try {
           db.sync();
           for (Committed c : ready) completeAll(c.batch(), c.results());
+          for (Committed c : ready) run(c.actions(), AfterCommit::durable);
         } catch (RuntimeException e) {
           LOG.warn("{} committed batches could not be synced: {}", ready.size(), e.toString());
           StorageUnavailable failure = e instanceof StorageUnavailable su ? su
               : new StorageUnavailable("the database did not sync: " + e);
           for (Committed c : ready) for (Pending<?> p : c.batch()) p.result().completeExceptionally(failure);
+          for (Committed c : ready) run(c.actions(), AfterCommit::undone);
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
       } finally {
         ready.clear();
+      }
+    }
+  }
+
+  private static void run(List<AfterCommit> actions, java.util.function.Function<AfterCommit, Runnable> which) {
+    for (AfterCommit action : actions) {
+      try {
+        which.apply(action).run();
+      } catch (RuntimeException e) {
+        LOG.warn("work after a commit failed: {}", e.toString());
       }
     }
   }
@@ -133,6 +148,17 @@ public final class GroupCommitter implements AutoCloseable {
   }
 
   /**
+   * Inside a unit of a batch that runs all its units in one go: {@code durable} runs once the batch is committed
+   * and on disk, {@code undone} if it is not (the batch failed, or runs again unit by unit). False anywhere else,
+   * where nothing is registered.
+   */
+  public boolean afterCommit(Handle h, Runnable durable, Runnable undone) {
+    if (Thread.currentThread() != lane.thread || h != lane.batchHandle) return false;
+    lane.afterCommits.add(new AfterCommit(durable, undone));
+    return true;
+  }
+
+  /**
    * An INSERT of a row that no unit of the batch reads back: run at the batch's end with the other rows of the same
    * statement (one multi-row insert on PostgreSQL, one round trip), or at once outside an optimistic batch.
    */
@@ -156,6 +182,7 @@ public final class GroupCommitter implements AutoCloseable {
     // The optimistic batch now running and its end-of-batch work; touched by this lane's thread only.
     private Handle batchHandle;
     private final Map<Object, BatchEnd> batchEnds = new LinkedHashMap<>();
+    private final List<AfterCommit> afterCommits = new ArrayList<>();
 
     Lane(String name) {
       thread = Thread.ofPlatform().name(name).daemon(true).start(this::loop);
@@ -209,12 +236,19 @@ public final class GroupCommitter implements AutoCloseable {
         }
       }
       commitTimes.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-      if (syncer == null) completeAll(batch, results);
-      else unsynced.add(new Committed(List.copyOf(batch), results));
+      List<AfterCommit> actions = afterCommits.isEmpty() ? List.of() : List.copyOf(afterCommits);
+      afterCommits.clear();
+      if (syncer == null) {
+        completeAll(batch, results);
+        run(actions, AfterCommit::durable);
+      } else {
+        unsynced.add(new Committed(List.copyOf(batch), results, actions));
+      }
     }
 
     private List<Object> runBatch(List<Pending<?>> batch, boolean isolated) {
       List<Object> results = new ArrayList<>(batch.size());
+      boolean committed = false;
       try {
         db.writeUnsynced(h -> {
           results.clear();
@@ -227,11 +261,16 @@ public final class GroupCommitter implements AutoCloseable {
           for (BatchEnd end : batchEnds.values()) end.flush(h);
           return null;
         });
+        committed = true;
       } catch (FirstFailure rolledBack) {
         // results ends with the failure; the caller runs the batch again, isolated
       } finally {
         batchHandle = null;
         batchEnds.clear();
+        if (!committed) {
+          GroupCommitter.run(afterCommits, AfterCommit::undone);
+          afterCommits.clear();
+        }
       }
       return results;
     }

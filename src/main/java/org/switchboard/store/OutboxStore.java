@@ -67,36 +67,52 @@ public final class OutboxStore {
     Map<String, Message> messages = ConversationStore.messagesByIds(h, messageIds);
     List<Notification> out = new ArrayList<>(stored.size());
     for (StoredNotification s : stored) {
-      Notification n = s.notification();
-      if (s.eventId() == null && s.messageId() == null) {
-        out.add(n);
-        continue;
-      }
-      // Events and messages are never deleted; a missing row still leaves a readable notification.
-      ObjectNode data = Json.object();
-      Event event = s.eventId() == null ? null : events.get(s.eventId());
-      Message message = s.messageId() == null ? null : messages.get(s.messageId());
-      if (s.eventId() != null) data.set("event", event == null ? data.nullNode() : Views.event(event));
-      if (s.messageId() != null) data.set("message", message == null ? data.nullNode() : Views.message(message));
-      if (n.data() instanceof ObjectNode rest) data.setAll(rest);
-      out.add(new Notification(n.id(), n.projectId(), n.seq(), n.topic(), n.conversationId(), n.botId(),
-          n.contactExternalId(), data, n.createdAt()));
+      out.add(whole(s.notification(), s.eventId(), s.eventId() == null ? null : events.get(s.eventId()), s.messageId(),
+          s.messageId() == null ? null : messages.get(s.messageId())));
     }
     return out;
   }
 
-  public record NewDelivery(String id, String subscriptionId, Notification notification, boolean ordered) {}
+  /**
+   * A notification as stored (its data without the event or message it names) made whole: the event or message goes
+   * first, as it was published. A missing row (events and messages are never deleted) still leaves it readable.
+   */
+  public static Notification whole(Notification n, String eventId, Event event, String messageId, Message message) {
+    if (eventId == null && messageId == null) return n;
+    ObjectNode data = Json.object();
+    if (eventId != null) data.set("event", event == null ? data.nullNode() : Views.event(event));
+    if (messageId != null) data.set("message", message == null ? data.nullNode() : Views.message(message));
+    if (n.data() instanceof ObjectNode rest) data.setAll(rest);
+    return new Notification(n.id(), n.projectId(), n.seq(), n.topic(), n.conversationId(), n.botId(),
+        n.contactExternalId(), data, n.createdAt());
+  }
+
+  /**
+   * A delivery to store: due at once, or already leased to {@code leaseOwner} until {@code leaseUntil} with its first
+   * attempt counted, as a claim would leave it (a dispatcher that takes it without claiming).
+   */
+  public record NewDelivery(String id, String subscriptionId, Notification notification, boolean ordered,
+                            String leaseOwner, long leaseUntil) {
+    public Delivery asStored() {
+      Notification n = notification;
+      boolean leased = leaseOwner != null;
+      return new Delivery(id, subscriptionId, n.id(), n.projectId(), n.conversationId(), n.seq(), ordered,
+          Delivery.PENDING, leased ? 1 : 0, 0, leased ? leaseUntil : n.createdAt(), null, null, n.createdAt(), null);
+    }
+  }
 
   public static void insertDeliveries(Handle h, List<NewDelivery> deliveries) {
     List<Object[]> rows = new ArrayList<>(deliveries.size());
     for (NewDelivery d : deliveries) {
       Notification n = d.notification();
+      Delivery stored = d.asStored();
       rows.add(new Object[] {d.id(), d.subscriptionId(), n.id(), n.projectId(), n.conversationId(), n.seq(),
-          Rows.flag(d.ordered()), n.createdAt(), n.createdAt()});
+          Rows.flag(d.ordered()), stored.attempts(), stored.nextAttemptAt(), d.leaseOwner(),
+          d.leaseOwner() == null ? null : d.leaseUntil(), n.createdAt()});
     }
     Sql.batch(h, "INSERT INTO deliveries (id, subscription_id, notification_id, project_id, conversation_id, seq, "
-        + "ordered, status, attempts, consecutive_failures, next_attempt_at, created_at) "
-        + "VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', 0, 0, ?, ?)", rows);
+        + "ordered, status, attempts, consecutive_failures, next_attempt_at, lease_owner, lease_until, created_at) "
+        + "VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, 0, ?, ?, ?, ?)", rows);
   }
 
   public static List<Notification> feedAfter(Handle h, String projectId, long afterSeq, int limit) {

@@ -100,14 +100,16 @@ public final class SubscriptionStore {
     return h.createUpdate("DELETE FROM subscriptions WHERE id = :id").bind("id", id).execute() > 0;
   }
 
-  public static void markFailing(Handle h, String id, long since) {
-    h.createUpdate("UPDATE subscriptions SET failing_since = :since WHERE id = :id AND failing_since IS NULL")
-        .bind("since", since).bind("id", id).execute();
+  /** True when the subscription was not failing before. */
+  public static boolean markFailing(Handle h, String id, long since) {
+    return h.createUpdate("UPDATE subscriptions SET failing_since = :since WHERE id = :id AND failing_since IS NULL")
+        .bind("since", since).bind("id", id).execute() > 0;
   }
 
-  public static void markHealthy(Handle h, String id) {
-    h.createUpdate("UPDATE subscriptions SET failing_since = NULL WHERE id = :id AND failing_since IS NOT NULL")
-        .bind("id", id).execute();
+  /** True when the subscription was failing before. */
+  public static boolean markHealthy(Handle h, String id) {
+    return h.createUpdate("UPDATE subscriptions SET failing_since = NULL WHERE id = :id AND failing_since IS NOT NULL")
+        .bind("id", id).execute() > 0;
   }
 
   /** Disables an active subscription; false when it was not active any more. */

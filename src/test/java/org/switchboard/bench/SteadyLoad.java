@@ -7,10 +7,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
-import org.eclipse.jetty.client.BytesRequestContent;
-import org.eclipse.jetty.client.HttpClient;
-import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -24,14 +20,15 @@ import org.eclipse.jetty.util.Callback;
  * reply's body is the event's number, so each delivery's latency is measured from the moment its event was sent.
  */
 final class SteadyLoad implements AutoCloseable {
-  record Second(long accepted, long delivered) {}
+  /** Events sent and delivered by the end of each second of the load. */
+  record Second(long sent, long delivered) {}
 
   record Result(int rate, int seconds, long sent, long accepted, long refused, long failed, long delivered,
                 double deliveredPerSecond, double p50Ms, double p99Ms, long backlogAtEnd, long maxBacklog,
                 List<Second> timeline) {}
 
+  private static final int CONNECTIONS = 64;
   private final Server receiver;
-  private final HttpClient client;
   private final AtomicLong delivered = new AtomicLong();
   private volatile long[] sentAt = new long[0];
   private volatile AtomicLongArray deliveredAt = new AtomicLongArray(0);
@@ -56,10 +53,6 @@ final class SteadyLoad implements AutoCloseable {
       }
     });
     receiver.start();
-    client = new HttpClient();
-    client.setMaxConnectionsPerDestination(256);
-    client.setMaxRequestsQueuedPerDestination(1_000_000);
-    client.start();
   }
 
   String receiverUrl() { return "http://127.0.0.1:" + ((org.eclipse.jetty.server.NetworkConnector) receiver.getConnectors()[0]).getLocalPort() + "/hook"; }
@@ -80,43 +73,41 @@ final class SteadyLoad implements AutoCloseable {
     sentAt = new long[total];
     deliveredAt = new AtomicLongArray(total);
     delivered.set(0);
-    AtomicLong accepted = new AtomicLong();
-    AtomicLong refused = new AtomicLong();
-    AtomicLong failed = new AtomicLong();
     List<Second> timeline = new ArrayList<>();
-    long start = System.nanoTime();
-    long nextSample = start + 1_000_000_000L;
-    int sent = 0;
-    while (sent < total) {
-      long now = System.nanoTime();
-      long due = Math.min(total, (now - start) * rate / 1_000_000_000L + 1);
-      while (sent < due) {
-        int n = sent++;
-        sentAt[n] = System.nanoTime();
-        client.newRequest(triggerUrl).method(HttpMethod.POST)
-            .headers(h -> h.put(HttpHeader.AUTHORIZATION, "Bearer " + secret))
-            .body(new BytesRequestContent("application/json", ("{\"n\":" + n + "}").getBytes(StandardCharsets.UTF_8)))
-            .send(r -> {
-              if (r.isFailed()) failed.incrementAndGet();
-              else if (r.getResponse().getStatus() / 100 == 2) accepted.incrementAndGet();
-              else refused.incrementAndGet();
-            });
+    try (PacedSender sender = new PacedSender(triggerUrl, secret, CONNECTIONS)) {
+      long start = System.nanoTime();
+      long nextSample = start + 1_000_000_000L;
+      int sent = 0;
+      while (sent < total) {
+        long now = System.nanoTime();
+        long due = Math.min(total, (now - start) * rate / 1_000_000_000L + 1);
+        while (sent < due) {
+          int n = sent++;
+          sentAt[n] = System.nanoTime();
+          sender.send(n);
+        }
+        if (now >= nextSample) {
+          timeline.add(new Second(sent, delivered.get()));
+          nextSample += 1_000_000_000L;
+        }
+        Thread.sleep(0, 200_000);
       }
-      if (now >= nextSample) {
-        timeline.add(new Second(accepted.get(), delivered.get()));
-        nextSample += 1_000_000_000L;
+      long loadEnd = System.nanoTime();
+      // Everything sent and not yet delivered is behind, whether the node has answered it yet or not.
+      long backlogAtEnd = sent - delivered.get();
+      long drainDeadline = loadEnd + drainSeconds * 1_000_000_000L;
+      while (sender.accepted.get() + sender.refused.get() + sender.failed.get() < total && System.nanoTime() < drainDeadline) {
+        Thread.sleep(5);
       }
-      Thread.sleep(0, 200_000);
+      long accepted = sender.accepted.get();
+      while (delivered.get() < accepted && System.nanoTime() < drainDeadline) Thread.sleep(20);
+      long maxBacklog = timeline.stream().mapToLong(s -> s.sent() - s.delivered()).max().orElse(0);
+      double[] latencies = latencies();
+      long unanswered = total - accepted - sender.refused.get() - sender.failed.get();
+      return new Result(rate, seconds, sent, accepted, sender.refused.get(), sender.failed.get() + unanswered,
+          delivered.get(), deliveredWithin(loadEnd) / ((loadEnd - start) / 1e9), percentile(latencies, 0.50),
+          percentile(latencies, 0.99), backlogAtEnd, Math.max(maxBacklog, backlogAtEnd), timeline);
     }
-    long loadEnd = System.nanoTime();
-    long backlogAtEnd = accepted.get() - delivered.get();
-    long drainDeadline = loadEnd + drainSeconds * 1_000_000_000L;
-    while (delivered.get() < accepted.get() && System.nanoTime() < drainDeadline) Thread.sleep(20);
-    long maxBacklog = timeline.stream().mapToLong(s -> s.accepted() - s.delivered()).max().orElse(0);
-    double[] latencies = latencies();
-    return new Result(rate, seconds, sent, accepted.get(), refused.get(), failed.get(), delivered.get(),
-        deliveredWithin(loadEnd) / ((loadEnd - start) / 1e9), percentile(latencies, 0.50), percentile(latencies, 0.99),
-        backlogAtEnd, Math.max(maxBacklog, backlogAtEnd), timeline);
   }
 
   private long deliveredWithin(long until) {
@@ -147,7 +138,6 @@ final class SteadyLoad implements AutoCloseable {
 
   @Override
   public void close() throws Exception {
-    client.stop();
     receiver.stop();
   }
 }

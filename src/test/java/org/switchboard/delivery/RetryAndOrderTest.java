@@ -51,6 +51,17 @@ class RetryAndOrderTest extends DeliveryTestBase {
   }
 
   @Test
+  void aFailureMarksTheSubscriptionFailingAndTheNextSuccessClearsIt() {
+    AtomicInteger calls = new AtomicInteger();
+    SCRIPT.set(r -> calls.incrementAndGet() == 1 ? LocalServer.Answer.json(500, Map.of()) : LocalServer.Answer.json(200, Map.of()));
+    String sub = subscribe(Map.of()).get("id").asText();
+    fire(Map.of("n", 1), null);
+    TestApp.eventually(5_000, () -> !app.admin.get("/v1/subscriptions/" + sub).json().get("failingSince").isNull(), "failing");
+    awaitStatus(sub, "succeeded");
+    assertThat(app.admin.get("/v1/subscriptions/" + sub).json().get("failingSince").isNull()).isTrue();
+  }
+
+  @Test
   void afterTheLastRetryTheDeliveryFailsAndCanBeRetriedByHand() {
     SCRIPT.set(r -> LocalServer.Answer.json(500, Map.of()));
     String sub = subscribe(Map.of()).get("id").asText();

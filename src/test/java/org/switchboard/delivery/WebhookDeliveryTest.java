@@ -131,6 +131,21 @@ class WebhookDeliveryTest extends DeliveryTestBase {
   }
 
   @Test
+  void aWebhookSentWithoutAClaimCarriesWhatTheFeedReadsBack() {
+    // A new delivery goes straight to the idle dispatcher, assembled from what was published, not read back.
+    subscribe(Map.of("topics", List.of("*")));
+    fire(Map.of("n", 8, "lead", true), "?contact.email=ada@example.com");
+    TestApp.eventually(10_000, () -> received("/hook").size() == 4, "every topic");
+    Map<String, org.switchboard.model.Notification> feed = app.app.core().db()
+        .read(h -> org.switchboard.store.OutboxStore.feedAfter(h, project, 0, 100)).stream()
+        .collect(java.util.stream.Collectors.toMap(org.switchboard.model.Notification::id, n -> n));
+    assertThat(received("/hook")).allSatisfy(r -> assertThat(r.json()).isEqualTo(
+        org.switchboard.model.Json.read(org.switchboard.model.Json.write(feed.get(r.json().get("id").asText()).envelope()))));
+    assertThat(received("/hook").stream().map(r -> r.json().get("type").asText()))
+        .containsExactlyInAnyOrder("conversation.started", "message.created", "custom.lead", "event.completed");
+  }
+
+  @Test
   void aRotatedSecretSignsAlongsideTheOldOneFor24Hours() {
     JsonNode sub = subscribe(Map.of());
     String old = sub.get("secret").asText();
