@@ -92,7 +92,6 @@ public final class App implements AutoCloseable {
     PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     GroupCommitter committer = new GroupCommitter(db, metrics);
     Notifier notifier = new Notifier();
-    notifier.deliveriesOnlyFor(projectId -> !db.catalog().activeSubscriptions(projectId).isEmpty());
     // Several nodes share one PostgreSQL; their waiters and streams hear each other's commits.
     AutoCloseable clusterSignals = config.embedded() ? () -> {} : new ClusterSignals(db, notifier).start();
     new JvmMemoryMetrics().bindTo(metrics);
@@ -104,7 +103,7 @@ public final class App implements AutoCloseable {
     SafeHttp safeHttp = new SafeHttp(new AddressPolicy(config.webhookAllowPrivate()), Dispatcher.CONNECT_TIMEOUT, 1 << 20);
     BotRuntime runtime = new BotRuntime(new Outbound(safeHttp),
         new LanguageModel(new LanguageModel.Settings(config.llmBaseUrl(), config.llmApiKey(), config.llmModel())), clock);
-    Outbox outbox = new Outbox(db.catalog(), committer);
+    Outbox outbox = new Outbox(db.catalog(), committer, notifier);
     Replies replies = new Replies(db, notifier);
     EventProcessor processor = new EventProcessor(db, committer, runtime, notifier, clock, options.retryPolicy(), outbox,
         replies, metrics);

@@ -54,7 +54,6 @@ public final class Dispatcher implements AutoCloseable {
   private static final long LEASE_MS = 30_000; // longer than one attempt can take
   private static final long MAX_RETRY_AFTER_MS = 36_000_000;
   private static final int EXCERPT = 1024;
-  private static final long WAKE_GAP_NANOS = 1_000_000;
   private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
 
   private final Database db;
@@ -185,12 +184,7 @@ public final class Dispatcher implements AutoCloseable {
               }
             });
           }
-          if (claimed.isEmpty()) {
-            ticket.await(250);
-            // Every new notification wakes this loop, though most deliveries are handed over already leased
-            // (reserve): the database is asked at most about once a millisecond.
-            java.util.concurrent.locks.LockSupport.parkNanos(WAKE_GAP_NANOS);
-          }
+          if (claimed.isEmpty()) ticket.await(250);
         } catch (InterruptedException e) {
           return;
         } catch (RuntimeException e) {
@@ -272,6 +266,7 @@ public final class Dispatcher implements AutoCloseable {
       return changed;
     });
     if (catalogChanged) db.catalog().changed();
+    if (ok && d.ordered()) notifier.deliveriesDue(); // the conversation's next one may go now
     if (!ok) notifier.feedChanged(s.projectId());
   }
 

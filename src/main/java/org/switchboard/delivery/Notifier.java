@@ -2,7 +2,6 @@ package org.switchboard.delivery;
 
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
-import java.util.function.Predicate;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -15,7 +14,6 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class Notifier {
   private final ConcurrentHashMap<String, Topic> topics = new ConcurrentHashMap<>();
   private volatile Consumer<String> relay = key -> {};
-  private volatile Predicate<String> hasSubscriptions = projectId -> true;
 
   private static final class Topic {
     final ReentrantLock lock = new ReentrantLock();
@@ -38,19 +36,14 @@ public final class Notifier {
     signalLocally(conversationKey(conversationId));
   }
 
-  /** New notifications in a project's feed: wakes its streams, and the dispatcher if the project has subscriptions. */
-  public void feedChanged(String projectId) {
-    signal(feedKey(projectId));
-    if (hasSubscriptions.test(projectId)) deliveriesDue();
-  }
+  /** New notifications in a project's feed: wakes its streams. */
+  public void feedChanged(String projectId) { signal(feedKey(projectId)); }
 
   /**
-   * Which projects have subscriptions: the others' feed changes need not wake the dispatcher (retries and anything
-   * missed are found by its regular poll). Without this, every commit woke it.
+   * Deliveries may be due: wakes the dispatchers. Raised by whatever makes one due (a delivery stored unleased, a
+   * retry by hand, a subscription enabled, an ordered delivery's predecessor done), not by every feed change: most
+   * new deliveries are handed to a dispatcher directly. Retries fall due by time and are found by its poll.
    */
-  public void deliveriesOnlyFor(Predicate<String> hasSubscriptions) { this.hasSubscriptions = hasSubscriptions; }
-
-  /** Deliveries may be due: wakes the dispatcher. */
   public void deliveriesDue() { signal(DELIVERIES); }
 
   /** Registers interest before the caller checks the database, so a signal in between is not lost. */

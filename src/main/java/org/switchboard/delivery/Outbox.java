@@ -78,11 +78,13 @@ public final class Outbox {
 
   private final Catalog catalog;
   private final GroupCommitter committer;
+  private final Notifier notifier;
   private volatile Dispatcher dispatcher;
 
-  public Outbox(Catalog catalog, GroupCommitter committer) {
+  public Outbox(Catalog catalog, GroupCommitter committer, Notifier notifier) {
     this.catalog = catalog;
     this.committer = committer;
+    this.notifier = notifier;
   }
 
   /**
@@ -144,11 +146,11 @@ public final class Outbox {
     Published n = new Published(Ids.next("ntf_"), projectId, topic, p == null ? null : p.conversation().id(),
         p == null ? null : p.conversation().botId(), p == null ? null : p.contactExternalId(),
         p == null ? null : p.conversation().channelId(), dataJson, event, message, now);
-    Feed batched = committer.atBatchEnd(h, Feed.class, () -> new Feed(catalog, committer, dispatcher));
+    Feed batched = committer.atBatchEnd(h, Feed.class, () -> new Feed(this));
     if (batched != null) {
       batched.add(n);
     } else {
-      Feed single = new Feed(catalog, committer, dispatcher);
+      Feed single = new Feed(this);
       single.add(n);
       single.flush(h);
     }
@@ -177,13 +179,15 @@ public final class Outbox {
   private static final class Feed implements GroupCommitter.BatchEnd {
     private final Catalog catalog;
     private final GroupCommitter committer;
+    private final Notifier notifier;
     private final Dispatcher dispatcher;
     private final Map<String, List<Published>> byProject = new LinkedHashMap<>();
 
-    Feed(Catalog catalog, GroupCommitter committer, Dispatcher dispatcher) {
-      this.catalog = catalog;
-      this.committer = committer;
-      this.dispatcher = dispatcher;
+    Feed(Outbox outbox) {
+      this.catalog = outbox.catalog;
+      this.committer = outbox.committer;
+      this.notifier = outbox.notifier;
+      this.dispatcher = outbox.dispatcher;
     }
 
     void add(Published n) { byProject.computeIfAbsent(n.projectId(), k -> new ArrayList<>()).add(n); }
@@ -209,6 +213,9 @@ public final class Outbox {
         }
         OutboxStore.insertNotifications(h, numbered);
         OutboxStore.insertDeliveries(h, deliveries);
+        // Deliveries not handed over are due now: the dispatchers hear of them after the commit. (A claim is itself
+        // a later commit, so nothing is sent before this one is on disk.)
+        if (deliveries.stream().anyMatch(d -> d.leaseOwner() == null)) h.afterCommit(notifier::deliveriesDue);
       }
       byProject.clear();
     }

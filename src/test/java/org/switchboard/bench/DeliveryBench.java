@@ -77,7 +77,7 @@ public final class DeliveryBench {
       core.subscriptions().create(project, Json.read("{\"topics\":[\"message.created\"],\"url\":\"http://127.0.0.1:"
           + receiverPort + "/hook\"}"));
       Conversation c = core.conversations().start(project, bot.id(), org.switchboard.intake.ContactInput.NONE, null, null);
-      Outbox outbox = new Outbox(core.db().catalog(), core.committer());
+      Outbox outbox = new Outbox(core.db().catalog(), core.committer(), core.notifier());
       // A warm-up round lets the JIT compile the hot paths; the measured round is the sustained rate.
       int warmUp = Math.max(1_000, total / 3);
       prepare(core, outbox, c, warmUp);

@@ -74,7 +74,7 @@ public final class SubscriptionRoutes {
   private void update(Context ctx) {
     Subscription s = subscription(ctx, Permission.ADMIN);
     Subscription changed = core.subscriptions().update(s.id(), Requests.json(ctx, core.config().maxBodyBytes()));
-    core.notifier().feedChanged(changed.projectId());
+    core.notifier().deliveriesDue(); // enabled again: its pending deliveries go out
     ctx.json(view(changed, guard.principal(ctx)));
   }
 
@@ -121,7 +121,7 @@ public final class SubscriptionRoutes {
   private void retry(Context ctx) {
     Delivery d = delivery(ctx, Permission.ADMIN);
     core.subscriptions().retryDelivery(d.id());
-    core.notifier().feedChanged(d.projectId());
+    core.notifier().deliveriesDue();
     ctx.status(202).json(Json.object().put("id", d.id()).put("status", Delivery.PENDING));
   }
 }
