@@ -164,7 +164,7 @@ public final class OutboxStore {
     List<String> ids = h.createQuery("SELECT d.id FROM deliveries d JOIN subscriptions s ON s.id = d.subscription_id "
             + "WHERE d.status = 'pending' AND d.next_attempt_at <= :now AND (d.lease_until IS NULL OR d.lease_until < :now) "
             + "AND s.status = 'active' AND (d.ordered = 0 OR d.conversation_id IS NULL OR NOT EXISTS (SELECT 1 FROM deliveries p "
-            + "WHERE p.subscription_id = d.subscription_id AND p.conversation_id = d.conversation_id AND p.seq < d.seq "
+            + "WHERE p.ordered = 1 AND p.subscription_id = d.subscription_id AND p.conversation_id = d.conversation_id AND p.seq < d.seq "
             + "AND p.status <> 'succeeded')) ORDER BY d.next_attempt_at, d.seq LIMIT :limit" + dialect.forUpdateSkipLocked("d"))
         .bind("now", now).bind("limit", limit).mapTo(String.class).list();
     if (ids.isEmpty()) return List.of();
