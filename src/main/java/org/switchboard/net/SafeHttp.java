@@ -1,25 +1,27 @@
 package org.switchboard.net;
 
-import java.io.InputStream;
+import java.io.ByteArrayOutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 import org.eclipse.jetty.client.BytesRequestContent;
 import org.eclipse.jetty.client.HttpClient;
-import org.eclipse.jetty.client.InputStreamResponseListener;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.client.Response;
+import org.eclipse.jetty.client.Result;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.util.Promise;
 import org.eclipse.jetty.util.SocketAddressResolver;
@@ -120,19 +122,17 @@ public final class SafeHttp implements AutoCloseable {
       else request.headers(fields -> fields.put(h.getKey(), h.getValue()));
     }
     if (body != null) request.body(new BytesRequestContent(contentType, body));
-    InputStreamResponseListener listener = new InputStreamResponseListener();
+    Collected listener = new Collected(maxBodyBytes);
     request.send(listener);
     try {
-      org.eclipse.jetty.client.Response response = listener.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-      byte[] bytes;
-      try (InputStream in = listener.getInputStream()) {
-        bytes = in.readNBytes(maxBodyBytes);
-      }
+      // The request's own timeout ends the exchange; this wait only guards against a listener never called.
+      Result result = listener.done.get(timeout.toMillis() + 5_000, TimeUnit.MILLISECONDS);
+      org.eclipse.jetty.client.Response response = result.getResponse();
       Map<String, List<String>> responseHeaders = new LinkedHashMap<>();
       for (HttpField f : response.getHeaders()) {
         responseHeaders.computeIfAbsent(f.getName().toLowerCase(Locale.ROOT), k -> new ArrayList<>()).add(f.getValue());
       }
-      return new Response(response.getStatus(), responseHeaders, bytes, elapsed(start));
+      return new Response(response.getStatus(), responseHeaders, listener.body.toByteArray(), elapsed(start));
     } catch (TimeoutException e) {
       request.abort(e);
       throw new Failed("timed out after " + timeout.toMillis() + " ms", false, elapsed(start));
@@ -143,12 +143,37 @@ public final class SafeHttp implements AutoCloseable {
         if (t instanceof TimeoutException) throw new Failed("timed out after " + timeout.toMillis() + " ms", false, elapsed(start));
       }
       throw new Failed(describe(cause), false, elapsed(start));
-    } catch (java.io.IOException e) {
-      throw new Failed(describe(e), false, elapsed(start));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       request.abort(e);
       throw new Failed("interrupted", false, elapsed(start));
+    }
+  }
+
+  /**
+   * Keeps the first {@code maxBytes} of the body (the rest is read and dropped) and completes once the exchange is
+   * over, in the client's own thread: the caller is woken once, not once for the headers and again for the body.
+   */
+  private static final class Collected implements org.eclipse.jetty.client.Response.Listener {
+    final CompletableFuture<Result> done = new CompletableFuture<>();
+    final ByteArrayOutputStream body = new ByteArrayOutputStream();
+    private final int maxBytes;
+
+    Collected(int maxBytes) { this.maxBytes = maxBytes; }
+
+    @Override
+    public void onContent(org.eclipse.jetty.client.Response response, ByteBuffer content) {
+      int keep = Math.min(content.remaining(), maxBytes - body.size());
+      if (keep <= 0) return;
+      byte[] chunk = new byte[keep];
+      content.get(chunk);
+      body.write(chunk, 0, keep);
+    }
+
+    @Override
+    public void onComplete(Result result) {
+      if (result.isFailed()) done.completeExceptionally(result.getFailure());
+      else done.complete(result);
     }
   }
 

@@ -59,4 +59,20 @@ class SafeHttpTest {
       assertThat(server.requests).hasSize(1);
     }
   }
+
+  @Test
+  void aBodyOverTheLimitIsCutAndASlowAnswerTimesOut() throws Exception {
+    String big = "x".repeat(100_000);
+    try (LocalServer server = new LocalServer(r -> r.path().equals("/slow")
+        ? new LocalServer.Answer(200, "text/plain", "late", 3_000) : new LocalServer.Answer(200, "text/plain", big, 0,
+        Map.of("Retry-After", "7")))) {
+      SafeHttp open = new SafeHttp(new AddressPolicy(true), Duration.ofSeconds(2), 1024);
+      SafeHttp.Response r = open.send("GET", URI.create(server.url() + "/big"), Map.of(), null, Duration.ofSeconds(5));
+      assertThat(r.status()).isEqualTo(200);
+      assertThat(r.body()).hasSize(1024).containsOnly((byte) 'x');
+      assertThat(r.header("retry-after")).isEqualTo("7");
+      assertThatThrownBy(() -> open.send("GET", URI.create(server.url() + "/slow"), Map.of(), null, Duration.ofMillis(300)))
+          .isInstanceOfSatisfying(SafeHttp.Failed.class, f -> assertThat(f.getMessage()).isEqualTo("timed out after 300 ms"));
+    }
+  }
 }
