@@ -53,10 +53,20 @@ class RetryAndOrderTest extends DeliveryTestBase {
   @Test
   void aFailureMarksTheSubscriptionFailingAndTheNextSuccessClearsIt() {
     AtomicInteger calls = new AtomicInteger();
-    SCRIPT.set(r -> calls.incrementAndGet() == 1 ? LocalServer.Answer.json(500, Map.of()) : LocalServer.Answer.json(200, Map.of()));
+    java.util.concurrent.CountDownLatch seenFailing = new java.util.concurrent.CountDownLatch(1);
+    SCRIPT.set(r -> {
+      if (calls.incrementAndGet() == 1) return LocalServer.Answer.json(500, Map.of());
+      try {
+        seenFailing.await(800, java.util.concurrent.TimeUnit.MILLISECONDS); // the retry waits until the test has looked
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return LocalServer.Answer.json(200, Map.of());
+    });
     String sub = subscribe(Map.of()).get("id").asText();
     fire(Map.of("n", 1), null);
     TestApp.eventually(5_000, () -> !app.admin.get("/v1/subscriptions/" + sub).json().get("failingSince").isNull(), "failing");
+    seenFailing.countDown();
     awaitStatus(sub, "succeeded");
     assertThat(app.admin.get("/v1/subscriptions/" + sub).json().get("failingSince").isNull()).isTrue();
   }

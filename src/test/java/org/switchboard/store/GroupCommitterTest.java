@@ -8,9 +8,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -61,18 +59,13 @@ class GroupCommitterTest {
 
   @Test
   void aFailingUnitUndoesTheOthersRegistrationsAndTheirRerunRegistersNothing() throws Exception {
-    // Hold the writer so that all three units land in one batch.
+    // Hold the writer so that the three units land in one batch, queued in this order: both others have run and
+    // registered when the duplicate fails.
     CountDownLatch release = new CountDownLatch(1);
-    ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor();
-    Future<?> blocker = callers.submit(() -> committer.submit(h -> release.await(5, TimeUnit.SECONDS)));
-    Thread.sleep(100);
-    // In this order, so that both others have run and registered when the duplicate fails.
-    Future<Boolean> first = callers.submit(() -> committer.submit(insert("b")));
-    Thread.sleep(50);
-    Future<Boolean> third = callers.submit(() -> committer.submit(insert("c")));
-    Thread.sleep(50);
-    Future<Boolean> duplicate = callers.submit(() -> committer.submit(insert("b")));
-    Thread.sleep(50);
+    CompletableFuture<Object> blocker = queued(() -> committer.submit(h -> release.await(5, TimeUnit.SECONDS)));
+    CompletableFuture<Object> first = queued(() -> committer.submit(insert("b")));
+    CompletableFuture<Object> third = queued(() -> committer.submit(insert("c")));
+    CompletableFuture<Object> duplicate = queued(() -> committer.submit(insert("b")));
     release.countDown();
     blocker.get(5, TimeUnit.SECONDS);
     // The optimistic batch failed on the duplicate: its registrations are undone; the rerun, unit by unit, registers none.
@@ -81,7 +74,21 @@ class GroupCommitterTest {
     assertThat(log).containsExactlyInAnyOrder("undone b", "undone c");
     assertThat(stored("b")).isTrue();
     assertThat(stored("c")).isTrue();
-    callers.close();
+  }
+
+  /** Runs {@code call} on a thread of its own and returns once that thread waits, its unit queued. */
+  private static CompletableFuture<Object> queued(java.util.concurrent.Callable<Object> call) throws InterruptedException {
+    CompletableFuture<Object> result = new CompletableFuture<>();
+    Thread thread = Thread.ofPlatform().daemon().start(() -> {
+      try {
+        result.complete(call.call());
+      } catch (Exception e) {
+        result.completeExceptionally(e);
+      }
+    });
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    while (thread.getState() != Thread.State.WAITING && !result.isDone() && System.nanoTime() < deadline) Thread.sleep(1);
+    return result;
   }
 
   @Test
