@@ -151,7 +151,8 @@ public final class BenchRun {
       report.line("end to end at %,d/s for %d s: delivered/s".formatted(rate, fast.seconds()),
           "%,.0f/s".formatted(fast.deliveredPerSecond()), ">= 10,000/s", fast.deliveredPerSecond() >= 10_000 && rate >= 10_000);
       report.line("end to end, backlog at the end / max (events not yet delivered)",
-          "%,d / %,d (refused %d, failed %d)".formatted(fast.backlogAtEnd(), fast.maxBacklog(), fast.refused(), fast.failed()),
+          "%,d / %,d (not yet answered %,d; refused %d, failed %d)".formatted(fast.backlogAtEnd(), fast.maxBacklog(),
+              fast.unansweredAtEnd(), fast.refused(), fast.failed()),
           "<= 1 s of load", steady);
       report.line("end to end, p50 / p99 from send to delivery", "%.1f / %.1f ms".formatted(fast.p50Ms(), fast.p99Ms()), "", null);
     }

@@ -25,7 +25,7 @@ final class SteadyLoad implements AutoCloseable {
 
   record Result(int rate, int seconds, long sent, long accepted, long refused, long failed, long delivered,
                 double deliveredPerSecond, double p50Ms, double p99Ms, long backlogAtEnd, long maxBacklog,
-                List<Second> timeline) {}
+                long unansweredAtEnd, List<Second> timeline) {}
 
   private static final int CONNECTIONS = 64;
   private final Server receiver;
@@ -95,6 +95,8 @@ final class SteadyLoad implements AutoCloseable {
       long loadEnd = System.nanoTime();
       // Everything sent and not yet delivered is behind, whether the node has answered it yet or not.
       long backlogAtEnd = sent - delivered.get();
+      // Of those, the ones the node has not even answered yet: behind in intake rather than in delivery.
+      long unansweredAtEnd = sent - sender.accepted.get() - sender.refused.get() - sender.failed.get();
       long drainDeadline = loadEnd + drainSeconds * 1_000_000_000L;
       while (sender.accepted.get() + sender.refused.get() + sender.failed.get() < total && System.nanoTime() < drainDeadline) {
         Thread.sleep(5);
@@ -106,7 +108,7 @@ final class SteadyLoad implements AutoCloseable {
       long unanswered = total - accepted - sender.refused.get() - sender.failed.get();
       return new Result(rate, seconds, sent, accepted, sender.refused.get(), sender.failed.get() + unanswered,
           delivered.get(), deliveredWithin(loadEnd) / ((loadEnd - start) / 1e9), percentile(latencies, 0.50),
-          percentile(latencies, 0.99), backlogAtEnd, Math.max(maxBacklog, backlogAtEnd), timeline);
+          percentile(latencies, 0.99), backlogAtEnd, Math.max(maxBacklog, backlogAtEnd), unansweredAtEnd, timeline);
     }
   }
 
