@@ -84,9 +84,23 @@ public final class App implements AutoCloseable {
 
   public static App start(Config config, PrintStream console, Options options) {
     Clock clock = Clock.systemUTC();
+    // The outbound client needs nothing else: it starts on the other core while the database opens and migrates.
+    java.util.concurrent.CompletableFuture<SafeHttp> outbound = new java.util.concurrent.CompletableFuture<>();
+    Thread.ofPlatform().name("outbound-http-start").daemon(true).start(() -> {
+      try {
+        outbound.complete(new SafeHttp(new AddressPolicy(config.webhookAllowPrivate()), Dispatcher.CONNECT_TIMEOUT, 1 << 20));
+      } catch (RuntimeException | Error e) {
+        outbound.completeExceptionally(e);
+      }
+    });
     Database db = config.embedded() ? Database.sqlite(config.dataDir())
         : Database.postgres(config.dbUrl(), config.dbUser(), config.dbPassword());
-    migrate(db, config);
+    try {
+      migrate(db, config);
+    } catch (RuntimeException e) {
+      outbound.thenAccept(SafeHttp::close);
+      throw e;
+    }
     Secrets secrets = new Secrets(secretKey(config));
     String adminHash = adminTokenHash(db, config, console);
     PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -100,7 +114,12 @@ public final class App implements AutoCloseable {
     new ProcessorMetrics().bindTo(metrics);
     Access access = new Access(db, adminHash);
     String owner = ManagementFactory.getRuntimeMXBean().getName() + "/" + org.switchboard.model.Ids.next("");
-    SafeHttp safeHttp = new SafeHttp(new AddressPolicy(config.webhookAllowPrivate()), Dispatcher.CONNECT_TIMEOUT, 1 << 20);
+    SafeHttp safeHttp;
+    try {
+      safeHttp = outbound.join();
+    } catch (java.util.concurrent.CompletionException e) {
+      throw e.getCause() instanceof RuntimeException cause ? cause : e;
+    }
     BotRuntime runtime = new BotRuntime(new Outbound(safeHttp),
         new LanguageModel(new LanguageModel.Settings(config.llmBaseUrl(), config.llmApiKey(), config.llmModel())), clock);
     Outbox outbox = new Outbox(db.catalog(), committer, notifier);
