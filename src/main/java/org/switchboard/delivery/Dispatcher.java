@@ -118,27 +118,32 @@ public final class Dispatcher implements AutoCloseable {
      * notification is assembled from what its producer wrote, so nothing is read back.
      */
     void send(Delivery d, Subscription s, java.util.function.Supplier<Notification> notification) {
-      inFlight.add(d.id());
-      try {
-        executor.execute(() -> {
-          try {
-            Dispatcher.this.send(d, s, notification.get());
-          } catch (RuntimeException e) {
-            LOG.warn("delivery {} could not be settled; its lease will expire: {}", d.id(), e.toString());
-          } finally {
-            inFlight.remove(d.id());
-            slots.release();
-          }
-        });
-      } catch (java.util.concurrent.RejectedExecutionException stopping) {
-        // stopping: the lease is given back with the others, or expires
-        inFlight.remove(d.id());
-        slots.release();
-      }
+      sendInSlot(d, s, notification);
     }
 
     /** The delivery was not stored leased after all: the slot goes back. */
     void cancel() { slots.release(); }
+  }
+
+  /** Sends a leased delivery on its own thread, in the slot the caller holds; the slot is freed when it is done. */
+  private void sendInSlot(Delivery d, Subscription s, java.util.function.Supplier<Notification> notification) {
+    inFlight.add(d.id());
+    try {
+      executor.execute(() -> {
+        try {
+          send(d, s, notification.get());
+        } catch (RuntimeException e) {
+          LOG.warn("delivery {} could not be settled; its lease will expire: {}", d.id(), e.toString());
+        } finally {
+          inFlight.remove(d.id());
+          slots.release();
+        }
+      });
+    } catch (java.util.concurrent.RejectedExecutionException stopping) {
+      // stopping: the lease is given back with the others, or expires
+      inFlight.remove(d.id());
+      slots.release();
+    }
   }
 
   public void start() {
@@ -172,17 +177,7 @@ public final class Dispatcher implements AutoCloseable {
           }
           for (Delivery d : claimed) {
             slots.acquireUninterruptibly();
-            inFlight.add(d.id());
-            executor.execute(() -> {
-              try {
-                send(d, subs.get(d.subscriptionId()), notes.get(d.notificationId()));
-              } catch (RuntimeException e) {
-                LOG.warn("delivery {} could not be settled; its lease will expire: {}", d.id(), e.toString());
-              } finally {
-                inFlight.remove(d.id());
-                slots.release();
-              }
-            });
+            sendInSlot(d, subs.get(d.subscriptionId()), () -> notes.get(d.notificationId()));
           }
           if (claimed.isEmpty()) ticket.await(250);
         } catch (InterruptedException e) {

@@ -225,13 +225,13 @@ public final class Outbox {
      * commit; an ordered subscription's delivery always waits for its turn in the claim.
      */
     private OutboxStore.NewDelivery delivery(Handle h, Subscription s, Published p, Notification n) {
-      String id = Ids.delivery();
+      var unleased = new OutboxStore.NewDelivery(Ids.delivery(), s.id(), n, s.ordered(), null, 0);
       Dispatcher.Reservation slot = dispatcher == null || s.ordered() ? null : dispatcher.reserve();
-      if (slot == null) return new OutboxStore.NewDelivery(id, s.id(), n, s.ordered(), null, 0);
-      var leased = new OutboxStore.NewDelivery(id, s.id(), n, false, slot.owner(), slot.leaseUntil(n.createdAt()));
+      if (slot == null) return unleased;
+      var leased = new OutboxStore.NewDelivery(unleased.id(), s.id(), n, false, slot.owner(), slot.leaseUntil(n.createdAt()));
       if (committer.afterCommit(h, () -> slot.send(leased.asStored(), s, () -> p.whole(n)), slot::cancel)) return leased;
       slot.cancel();
-      return new OutboxStore.NewDelivery(id, s.id(), n, false, null, 0);
+      return unleased;
     }
   }
 }

@@ -143,8 +143,13 @@ public final class GroupCommitter implements AutoCloseable {
    */
   @SuppressWarnings("unchecked")
   public <E extends BatchEnd> E atBatchEnd(Handle h, Object key, Supplier<E> create) {
-    if (Thread.currentThread() != lane.thread || h != lane.batchHandle) return null;
+    if (!inOptimisticBatch(h)) return null;
     return (E) lane.batchEnds.computeIfAbsent(key, k -> create.get());
+  }
+
+  /** Whether this is the lane's thread running a batch that runs all its units in one go, on {@code h}. */
+  private boolean inOptimisticBatch(Handle h) {
+    return Thread.currentThread() == lane.thread && h == lane.batchHandle;
   }
 
   /**
@@ -153,7 +158,7 @@ public final class GroupCommitter implements AutoCloseable {
    * where nothing is registered.
    */
   public boolean afterCommit(Handle h, Runnable durable, Runnable undone) {
-    if (Thread.currentThread() != lane.thread || h != lane.batchHandle) return false;
+    if (!inOptimisticBatch(h)) return false;
     lane.afterCommits.add(new AfterCommit(durable, undone));
     return true;
   }
