@@ -230,8 +230,9 @@ public final class GroupCommitter implements AutoCloseable {
         try {
           // Optimistic: all units in one transaction without savepoints. If any fails, the transaction is rolled
           // back and the batch runs again with a savepoint per unit, so the failure is undone alone.
-          results = runBatch(batch, false);
-          if (results.stream().anyMatch(r -> r instanceof Failed)) results = runBatch(batch, true);
+          // A transient failure in the rerun leaves results unset, so the whole batch runs again from the start.
+          List<Object> optimistic = runBatch(batch, false);
+          results = optimistic.stream().anyMatch(r -> r instanceof Failed) ? runBatch(batch, true) : optimistic;
         } catch (RuntimeException e) {
           if (attempt < 3 && isTransient(e)) continue;
           LOG.warn("a batch of {} writes failed to commit: {}", batch.size(), e.toString());

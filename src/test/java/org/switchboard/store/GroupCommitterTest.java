@@ -76,6 +76,28 @@ class GroupCommitterTest {
     assertThat(stored("c")).isTrue();
   }
 
+  @Test
+  void aDeadlockWhileTheBatchRunsUnitByUnitRunsTheWholeBatchAgain() throws Exception {
+    // The optimistic run fails on the deadlocked unit; its rerun unit by unit meets the deadlock again, which ends
+    // the transaction; the next attempt succeeds. Every caller gets its own answer.
+    java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+    CountDownLatch release = new CountDownLatch(1);
+    CompletableFuture<Object> blocker = queued(() -> committer.submit(h -> release.await(5, TimeUnit.SECONDS)));
+    CompletableFuture<Object> first = queued(() -> committer.submit(insert("d")));
+    CompletableFuture<Object> deadlocked = queued(() -> committer.submit(h -> {
+      if (calls.incrementAndGet() <= 2) throw new java.sql.SQLException("deadlock detected", "40P01");
+      return "done";
+    }));
+    release.countDown();
+    blocker.get(5, TimeUnit.SECONDS);
+    assertThat(deadlocked.get(5, TimeUnit.SECONDS)).isEqualTo("done");
+    assertThat(first.get(5, TimeUnit.SECONDS)).isEqualTo(true);
+    assertThat(calls.get()).isEqualTo(3);
+    assertThat(stored("d")).isTrue();
+    waitFor(2);
+    assertThat(log).containsExactly("undone d", "durable d true");
+  }
+
   /** Runs {@code call} on a thread of its own and returns once that thread waits, its unit queued. */
   private static CompletableFuture<Object> queued(java.util.concurrent.Callable<Object> call) throws InterruptedException {
     CompletableFuture<Object> result = new CompletableFuture<>();
