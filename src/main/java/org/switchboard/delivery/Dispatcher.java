@@ -170,7 +170,7 @@ public final class Dispatcher implements AutoCloseable {
             db.read(h -> {
               SubscriptionStore.byIds(h, claimed.stream().map(Delivery::subscriptionId).collect(java.util.stream.Collectors.toSet()))
                   .forEach(s -> subs.put(s.id(), s));
-              OutboxStore.notifications(h, claimed.stream().map(Delivery::notificationId).toList())
+              OutboxStore.notificationsOf(h, claimed)
                   .forEach(n -> notes.put(n.id(), n));
               return null;
             });

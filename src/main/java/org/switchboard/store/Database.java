@@ -125,7 +125,7 @@ public final class Database implements AutoCloseable {
   }
 
   public void migrate() {
-    Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+    Flyway.configure().dataSource(dataSource).locations("classpath:db/migration", "classpath:org/switchboard/store/migration").load().migrate();
     if (wal != null) syncDirectory();
     migrated = true;
   }

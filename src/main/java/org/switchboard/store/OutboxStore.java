@@ -1,10 +1,14 @@
 package org.switchboard.store;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.mapper.RowMapper;
@@ -18,14 +22,6 @@ import org.switchboard.model.Views;
 
 /** The transactional outbox: the project feed of notifications, their deliveries, and every attempt. */
 public final class OutboxStore {
-  /** A notification row: its data as stored, and the event or message it names (put back by {@link #complete}). */
-  private record StoredNotification(Notification notification, String eventId, String messageId) {}
-
-  private static final RowMapper<StoredNotification> NOTIFICATION = (rs, ctx) -> new StoredNotification(
-      new Notification(rs.getString("id"), rs.getString("project_id"), rs.getLong("seq"), rs.getString("topic"),
-          rs.getString("conversation_id"), rs.getString("bot_id"), rs.getString("contact_external_id"),
-          Json.read(rs.getString("data")), rs.getLong("created_at")),
-      rs.getString("event_id"), rs.getString("message_id"));
   static final RowMapper<Delivery> DELIVERY = (rs, ctx) -> new Delivery(rs.getString("id"), rs.getString("subscription_id"),
       rs.getString("notification_id"), rs.getString("project_id"), rs.getString("conversation_id"), rs.getLong("seq"),
       Rows.flag(rs, "ordered"), rs.getString("status"), rs.getInt("attempts"), rs.getInt("consecutive_failures"),
@@ -34,7 +30,6 @@ public final class OutboxStore {
 
   private OutboxStore() {}
 
-  /** Appends to the project's feed with the next seq (the project row orders concurrent writers). */
   /** Reserves the next {@code count} positions of a project's feed; returns the last one. */
   public static long advanceFeed(Handle h, String projectId, int count) {
     return Sql.returningLong(h, "UPDATE projects SET feed_seq = feed_seq + ? WHERE id = ? RETURNING feed_seq", count,
@@ -47,26 +42,23 @@ public final class OutboxStore {
    */
   public record NewNotification(Notification notification, String dataJson, String eventId, String messageId) {}
 
-  /** Numbered notifications, in one batch. */
+  /** Numbered notifications, stored as pages of consecutive ones ({@link FeedPages}). */
   public static void insertNotifications(Handle h, List<NewNotification> notifications) {
-    List<Object[]> rows = new ArrayList<>(notifications.size());
-    for (NewNotification stored : notifications) {
-      Notification n = stored.notification();
-      rows.add(new Object[] {n.id(), n.projectId(), n.seq(), n.topic(), n.conversationId(), n.botId(),
-          n.contactExternalId(), stored.dataJson(), stored.eventId(), stored.messageId(), n.createdAt()});
+    List<Object[]> rows = new ArrayList<>();
+    for (FeedPages.Page page : FeedPages.pages(notifications)) {
+      rows.add(new Object[] {page.projectId(), page.firstSeq(), page.lastSeq(), page.entries()});
     }
-    Sql.batch(h, "INSERT INTO notifications (id, project_id, seq, topic, conversation_id, bot_id, contact_external_id, "
-        + "data, event_id, message_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows);
+    Sql.batch(h, FeedPages.INSERT, rows);
   }
 
   /** The notifications with their data whole: the event or message each names goes first, as it was published. */
-  private static List<Notification> complete(Handle h, List<StoredNotification> stored) {
-    List<String> eventIds = stored.stream().map(StoredNotification::eventId).filter(Objects::nonNull).toList();
-    List<String> messageIds = stored.stream().map(StoredNotification::messageId).filter(Objects::nonNull).toList();
+  private static List<Notification> complete(Handle h, List<FeedPages.Entry> stored) {
+    List<String> eventIds = stored.stream().map(FeedPages.Entry::eventId).filter(Objects::nonNull).toList();
+    List<String> messageIds = stored.stream().map(FeedPages.Entry::messageId).filter(Objects::nonNull).toList();
     Map<String, Event> events = EventStore.byIds(h, eventIds);
     Map<String, Message> messages = ConversationStore.messagesByIds(h, messageIds);
     List<Notification> out = new ArrayList<>(stored.size());
-    for (StoredNotification s : stored) {
+    for (FeedPages.Entry s : stored) {
       out.add(whole(s.notification(), s.eventId(), s.eventId() == null ? null : events.get(s.eventId()), s.messageId(),
           s.messageId() == null ? null : messages.get(s.messageId())));
     }
@@ -115,16 +107,48 @@ public final class OutboxStore {
         + "VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, 0, ?, ?, ?, ?)", rows);
   }
 
+  /** A project's notifications after {@code afterSeq}, oldest first, at most {@code limit}. */
   public static List<Notification> feedAfter(Handle h, String projectId, long afterSeq, int limit) {
-    return complete(h, h.createQuery("SELECT * FROM notifications WHERE project_id = :p AND seq > :after ORDER BY seq LIMIT :limit")
-        .bind("p", projectId).bind("after", afterSeq).bind("limit", limit).map(NOTIFICATION).list());
+    List<FeedPages.Entry> found = new ArrayList<>();
+    long from = afterSeq + 1;
+    while (found.size() < limit) {
+      // The page that holds {@code from}, then the ones after it, a few at a time.
+      List<FeedPages.Entry> read = h.createQuery("SELECT first_seq, entries FROM feed_pages WHERE project_id = :p "
+              + "AND first_seq >= COALESCE((SELECT MAX(first_seq) FROM feed_pages WHERE project_id = :p AND first_seq <= :from), 0) "
+              + "ORDER BY first_seq LIMIT 4")
+          .bind("p", projectId).bind("from", from)
+          .map((rs, ctx) -> FeedPages.entries(projectId, rs.getLong("first_seq"), rs.getString("entries")))
+          .list().stream().flatMap(List::stream).toList();
+      if (read.isEmpty()) break;
+      for (FeedPages.Entry e : read) {
+        if (e.notification().seq() >= from && found.size() < limit) found.add(e);
+      }
+      long last = read.getLast().notification().seq();
+      if (last < from) break;
+      from = last + 1;
+    }
+    return complete(h, found);
   }
 
-
-  public static List<Notification> notifications(Handle h, java.util.Collection<String> ids) {
-    if (ids.isEmpty()) return List.of();
-    return complete(h, h.createQuery("SELECT * FROM notifications WHERE id IN (<ids>)").bindList("ids", List.copyOf(ids))
-        .map(NOTIFICATION).list());
+  /** The notifications the deliveries are of, found by their project and seq. */
+  public static List<Notification> notificationsOf(Handle h, Collection<Delivery> deliveries) {
+    Map<String, SortedSet<Long>> wanted = new TreeMap<>();
+    for (Delivery d : deliveries) wanted.computeIfAbsent(d.projectId(), k -> new TreeSet<>()).add(d.seq());
+    List<FeedPages.Entry> found = new ArrayList<>();
+    wanted.forEach((projectId, seqs) -> {
+      List<FeedPages.Entry> page = List.of();
+      for (long seq : seqs) {
+        if (page.isEmpty() || seq > page.getLast().notification().seq()) {
+          page = h.createQuery("SELECT first_seq, entries FROM feed_pages WHERE project_id = :p AND first_seq <= :s "
+                  + "ORDER BY first_seq DESC LIMIT 1")
+              .bind("p", projectId).bind("s", seq)
+              .map((rs, ctx) -> FeedPages.entries(projectId, rs.getLong("first_seq"), rs.getString("entries")))
+              .findOne().orElse(List.of());
+        }
+        page.stream().filter(e -> e.notification().seq() == seq).findFirst().ifPresent(found::add);
+      }
+    });
+    return complete(h, found);
   }
 
   public static Optional<Delivery> delivery(Handle h, String id) {

@@ -3,7 +3,12 @@ package org.switchboard.bench;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.util.ArrayList;
+import java.util.List;
 import org.switchboard.model.Ids;
+import org.switchboard.model.Notification;
+import org.switchboard.store.FeedPages;
+import org.switchboard.store.OutboxStore;
 import org.switchboard.store.Database;
 
 /**
@@ -28,8 +33,8 @@ final class Prefill {
                 + "VALUES (?, ?, ?, ?, 'native', 'trigger', 'completed', ?, '{}', ?, ?, ?, 1, ?)");
              PreparedStatement message = c.prepareStatement("INSERT INTO messages (id, conversation_id, seq, role, type, "
                 + "payload, event_id, created_at) VALUES (?, ?, 1, 'bot', 'text', ?, ?, ?)");
-             PreparedStatement notification = c.prepareStatement("INSERT INTO notifications (id, project_id, seq, topic, "
-                + "conversation_id, bot_id, data, created_at) VALUES (?, ?, ?, 'message.created', ?, ?, ?, ?)")) {
+             PreparedStatement page = c.prepareStatement(FeedPages.INSERT)) {
+          List<OutboxStore.NewNotification> notifications = new ArrayList<>();
           for (int i = 0; i < count; i++) {
             long at = now + i;
             String conversationId = Ids.conversation();
@@ -39,18 +44,25 @@ final class Prefill {
             set(event, eventId, projectId, triggerId, conversationId, "{\"message\":\"hi " + i + "\"}", at, at, at,
                 "{\"messageIds\":[\"" + messageId + "\"],\"actions\":[],\"error\":null}");
             set(message, messageId, conversationId, "{\"text\":\"got hi " + i + "\"}", eventId, at);
-            set(notification, Ids.next("ntf_"), projectId, ++seq, conversationId, botId,
-                "{\"message\":{\"id\":\"" + messageId + "\"}}", at);
-            if (i % 5_000 == 4_999) {
-              for (PreparedStatement s : new PreparedStatement[] {conv, event, message, notification}) s.executeBatch();
-            }
+            notifications.add(new OutboxStore.NewNotification(new Notification(Ids.next("ntf_"), projectId, ++seq,
+                "message.created", conversationId, botId, null, null, at), "{\"conversation\":{\"id\":\"" + conversationId
+                + "\"},\"contact\":null,\"bot\":{\"id\":\"" + botId + "\"}}", null, messageId));
+            if (i % 5_000 == 4_999) flush(notifications, page, conv, event, message);
           }
-          for (PreparedStatement s : new PreparedStatement[] {conv, event, message, notification}) s.executeBatch();
+          flush(notifications, page, conv, event, message);
         }
         h.createUpdate("UPDATE projects SET feed_seq = :s WHERE id = :p").bind("s", seq).bind("p", projectId).execute();
         return null;
       });
     }
+  }
+
+  private static void flush(List<OutboxStore.NewNotification> notifications, PreparedStatement page,
+                            PreparedStatement... rows) throws java.sql.SQLException {
+    for (FeedPages.Page p : FeedPages.pages(notifications)) set(page, p.projectId(), p.firstSeq(), p.lastSeq(), p.entries());
+    notifications.clear();
+    page.executeBatch();
+    for (PreparedStatement s : rows) s.executeBatch();
   }
 
   private static void set(PreparedStatement s, Object... values) throws java.sql.SQLException {

@@ -126,7 +126,7 @@ class WebhookDeliveryTest extends DeliveryTestBase {
     assertThat(created.get("data").get("message").get("payload").get("text").asText()).isEqualTo("reply 7");
     // The rows hold references: the payload and the message text are stored in their own tables only.
     List<String> stored = app.app.core().db().read(h -> h.createQuery(
-        "SELECT data FROM notifications WHERE project_id = :p").bind("p", project).mapTo(String.class).list());
+        "SELECT entries FROM feed_pages WHERE project_id = :p").bind("p", project).mapTo(String.class).list());
     assertThat(stored).isNotEmpty().noneMatch(d -> d.contains("only-in-the-event-row") || d.contains("reply 7"));
   }
 
