@@ -34,7 +34,9 @@ public final class Requests {
         drain(in, max);
         throw tooLarge(max);
       }
-      byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
+      // A declared length is read into an array of exactly that size: reading "up to the limit" allocated and
+      // zeroed an 8 KiB buffer per request, 4% of the HTTP threads' CPU for a small event.
+      byte[] bytes = in.readNBytes((int) (declared >= 0 ? declared : Math.min(Integer.MAX_VALUE - 8, max + 1)));
       if (bytes.length > max) {
         drain(in, max);
         throw tooLarge(max);
