@@ -72,9 +72,11 @@ public final class SafeHttp implements AutoCloseable {
     client.setIdleTimeout(60_000);
     client.setMaxConnectionsPerDestination(512);
     client.setUserAgentField(new HttpField("User-Agent", "Switchboard"));
-    org.eclipse.jetty.util.thread.QueuedThreadPool threads = new org.eclipse.jetty.util.thread.QueuedThreadPool();
+    // Virtual threads for the client's selector and its callbacks: every call's caller is a virtual thread already,
+    // and a hop between virtual threads costs less than a wake-up of a pooled platform thread. Measured per request
+    // (docs/decisions.md): 33-49 µs of CPU against 60-96 µs with a platform thread pool.
+    org.eclipse.jetty.util.thread.VirtualThreadPool threads = new org.eclipse.jetty.util.thread.VirtualThreadPool();
     threads.setName("outbound-http");
-    threads.setDaemon(true);
     client.setExecutor(threads);
     client.setSocketAddressResolver(this::resolve);
     try {
@@ -113,8 +115,9 @@ public final class SafeHttp implements AutoCloseable {
     if (NUMERIC_HOST.matcher(bare).matches() && !DOTTED_QUAD.matcher(bare).matches() && !bare.contains(":")) {
       throw refused("'" + host + "' is an ambiguous numeric address; write it as a.b.c.d", start);
     }
-    Request request = client.newRequest(url).method(method.toUpperCase(Locale.ROOT))
-        .timeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    // No request timeout of the client's own: the caller's timed wait below is the deadline, and it aborts the
+    // exchange. One timer per call instead of two.
+    Request request = client.newRequest(url).method(method.toUpperCase(Locale.ROOT));
     String contentType = null;
     for (var h : headers.entrySet()) {
       if (h.getKey().equalsIgnoreCase("content-type")) contentType = h.getValue();
@@ -124,8 +127,7 @@ public final class SafeHttp implements AutoCloseable {
     Collected listener = new Collected(maxBodyBytes);
     request.send(listener);
     try {
-      // The request's own timeout ends the exchange; this wait only guards against a listener never called.
-      Result result = listener.done.get(timeout.toMillis() + 5_000, TimeUnit.MILLISECONDS);
+      Result result = listener.done.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
       org.eclipse.jetty.client.Response response = result.getResponse();
       Map<String, List<String>> responseHeaders = new LinkedHashMap<>();
       for (HttpField f : response.getHeaders()) {

@@ -85,16 +85,8 @@ public final class BenchRun {
 
   private double ceiling() throws Exception {
     int port = ServerProcess.freePort();
-    String java = ProcessHandle.current().info().command().orElse("java");
-    List<String> command = new ArrayList<>(List.of(java));
-    command.addAll(jvmOptions);
-    command.addAll(List.of("-cp", System.getProperty("java.class.path"), CeilingServer.class.getName(), String.valueOf(port)));
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    Process process = CeilingServer.start(jvmOptions, port);
     try {
-      var lines = new java.io.BufferedReader(new java.io.InputStreamReader(process.getInputStream()));
-      for (String line = lines.readLine(); !"ready".equals(line); line = lines.readLine()) {
-        if (line == null) throw new IllegalStateException("the ceiling server did not start");
-      }
       String url = "http://127.0.0.1:" + port + "/";
       Wrk.post(url, BODY, Map.of("Content-Type", "application/json"), 64, warmSeconds());
       return Wrk.post(url, BODY, Map.of("Content-Type", "application/json"), 64, measureSeconds()).requestsPerSecond();
@@ -146,7 +138,9 @@ public final class BenchRun {
       report.line("end to end at 1,000/s: p50 / p99 from send to delivery", "%.1f / %.1f ms".formatted(slow.p50Ms(), slow.p99Ms()),
           "p50 <= 10 ms", slow.p50Ms() <= 10);
       int rate = Integer.parseInt(System.getProperty("bench.e2eRate", "10000"));
+      Duration cpuBefore = node.server.cpuTime();
       SteadyLoad.Result fast = load.run(trigger.url(), trigger.secret(), rate, quick ? 10 : 60, 60);
+      Duration cpu = node.server.cpuTime().minus(cpuBefore);
       boolean steady = fast.backlogAtEnd() <= rate && fast.refused() == 0 && fast.failed() == 0;
       report.line("end to end at %,d/s for %d s: delivered/s".formatted(rate, fast.seconds()),
           "%,.0f/s".formatted(fast.deliveredPerSecond()), ">= 10,000/s", fast.deliveredPerSecond() >= 10_000 && rate >= 10_000);
@@ -155,6 +149,7 @@ public final class BenchRun {
               fast.unansweredAtEnd(), fast.refused(), fast.failed()),
           "<= 1 s of load", steady);
       report.line("end to end, p50 / p99 from send to delivery", "%.1f / %.1f ms".formatted(fast.p50Ms(), fast.p99Ms()), "", null);
+      report.line("end to end, server CPU per delivered event", "%.0f µs".formatted(cpu.toNanos() / 1e3 / Math.max(1, fast.delivered())), "", null);
     }
   }
 

@@ -14,6 +14,22 @@ import org.eclipse.jetty.util.Callback;
  * which reads the request body and answers 202, nothing else. Usage: {@code CeilingServer <port>}.
  */
 public final class CeilingServer {
+  /** Starts one in a process of its own, with this process's Java and class path, and returns once it listens. */
+  static Process start(java.util.List<String> jvmOptions, int port) throws java.io.IOException {
+    java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(ProcessHandle.current().info().command().orElse("java")));
+    command.addAll(jvmOptions);
+    command.addAll(java.util.List.of("-cp", System.getProperty("java.class.path"), CeilingServer.class.getName(), String.valueOf(port)));
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    var lines = new java.io.BufferedReader(new java.io.InputStreamReader(process.getInputStream()));
+    for (String line = lines.readLine(); !"ready".equals(line); line = lines.readLine()) {
+      if (line == null) {
+        process.destroyForcibly();
+        throw new IllegalStateException("the ceiling server did not start");
+      }
+    }
+    return process;
+  }
+
   public static void main(String[] args) throws Exception {
     Server server = new Server(new InetSocketAddress("127.0.0.1", Integer.parseInt(args[0])));
     server.setHandler(new Handler.Abstract.NonBlocking() {
