@@ -172,10 +172,13 @@ public final class BenchRun {
       report.ready(node.server.readyAfter());
       Node.Trigger trigger = node.trigger("async-grown", "\"sessionDurationSeconds\": 0");
       Wrk.post(trigger.url(), BODY, trigger.headers(), 64, warmSeconds());
+      Duration cpuBefore = node.server.cpuTime();
       Wrk.Result r = Wrk.post(trigger.url(), BODY, trigger.headers(), 64, measureSeconds());
+      Duration cpu = node.server.cpuTime().minus(cpuBefore);
       double change = r.requestsPerSecond() / empty.requestsPerSecond() - 1;
       report.line("async ingest with %,d events stored (filled in %.0f s)".formatted(count, prefillSeconds),
           "%,.0f req/s (%+.0f%% vs empty)".formatted(r.requestsPerSecond(), change * 100), "within 10%", change >= -0.10);
+      report.line("async ingest with %,d events stored, server CPU per request".formatted(count), cpuPerRequest(cpu, r), "", null);
       report.rss(node.server.peakRssBytes());
     }
   }
