@@ -98,6 +98,26 @@ public final class ServerProcess implements AutoCloseable {
     return process.toHandle().info().totalCpuDuration().orElse(java.time.Duration.ZERO);
   }
 
+  /** CPU time the JVM's JIT compiler threads have used so far (Linux: from /proc; zero elsewhere). */
+  public java.time.Duration compilerCpuTime() {
+    long ticks = 0;
+    try (var tasks = Files.list(Path.of("/proc", String.valueOf(pid()), "task"))) {
+      for (Path task : (Iterable<Path>) tasks::iterator) {
+        try {
+          if (!Files.readString(task.resolve("comm")).contains("CompilerThre")) continue;
+          String stat = Files.readString(task.resolve("stat"));
+          String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+          ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime
+        } catch (IOException | RuntimeException threadEnded) {
+          // a compiler thread may come and go
+        }
+      }
+    } catch (IOException | RuntimeException noProc) {
+      return java.time.Duration.ZERO;
+    }
+    return java.time.Duration.ofMillis(ticks * 10); // USER_HZ is 100 on Linux
+  }
+
   /** kill -9: no shutdown hook runs. */
   public void kill() throws InterruptedException {
     process.destroyForcibly();
