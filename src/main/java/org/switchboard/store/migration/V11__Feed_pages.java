@@ -26,9 +26,9 @@ public final class V11__Feed_pages extends BaseJavaMigration {
       s.execute("CREATE TABLE feed_pages (project_id TEXT NOT NULL, first_seq BIGINT NOT NULL, "
           + "last_seq BIGINT NOT NULL, entries TEXT NOT NULL, PRIMARY KEY (project_id, first_seq))");
     }
-    try (Statement read = c.createStatement();
-         ResultSet rs = read.executeQuery("SELECT * FROM notifications ORDER BY project_id, seq");
-         PreparedStatement insert = c.prepareStatement(FeedPages.INSERT)) {
+    try (Statement read = c.createStatement(); PreparedStatement insert = c.prepareStatement(FeedPages.INSERT)) {
+      read.setFetchSize(CHUNK); // PostgreSQL's driver would otherwise hold every row in memory at once
+      ResultSet rs = read.executeQuery("SELECT * FROM notifications ORDER BY project_id, seq");
       List<OutboxStore.NewNotification> chunk = new ArrayList<>(CHUNK);
       while (rs.next()) {
         Notification n = new Notification(rs.getString("id"), rs.getString("project_id"), rs.getLong("seq"),
