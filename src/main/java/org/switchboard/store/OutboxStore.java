@@ -107,6 +107,11 @@ public final class OutboxStore {
         + "VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, 0, ?, ?, ?, ?)", rows);
   }
 
+  /** A row of {@code feed_pages} (its first seq and entries) as the entries it holds. */
+  private static RowMapper<List<FeedPages.Entry>> page(String projectId) {
+    return (rs, ctx) -> FeedPages.entries(projectId, rs.getLong("first_seq"), rs.getString("entries"));
+  }
+
   /** A project's notifications after {@code afterSeq}, oldest first, at most {@code limit}. */
   public static List<Notification> feedAfter(Handle h, String projectId, long afterSeq, int limit) {
     List<FeedPages.Entry> found = new ArrayList<>();
@@ -117,7 +122,7 @@ public final class OutboxStore {
               + "AND first_seq >= COALESCE((SELECT MAX(first_seq) FROM feed_pages WHERE project_id = :p AND first_seq <= :from), 0) "
               + "ORDER BY first_seq LIMIT 4")
           .bind("p", projectId).bind("from", from)
-          .map((rs, ctx) -> FeedPages.entries(projectId, rs.getLong("first_seq"), rs.getString("entries")))
+          .map(page(projectId))
           .list().stream().flatMap(List::stream).toList();
       if (read.isEmpty()) break;
       for (FeedPages.Entry e : read) {
@@ -142,7 +147,7 @@ public final class OutboxStore {
           page = h.createQuery("SELECT first_seq, entries FROM feed_pages WHERE project_id = :p AND first_seq <= :s "
                   + "ORDER BY first_seq DESC LIMIT 1")
               .bind("p", projectId).bind("s", seq)
-              .map((rs, ctx) -> FeedPages.entries(projectId, rs.getLong("first_seq"), rs.getString("entries")))
+              .map(page(projectId))
               .findOne().orElse(List.of());
         }
         page.stream().filter(e -> e.notification().seq() == seq).findFirst().ifPresent(found::add);
