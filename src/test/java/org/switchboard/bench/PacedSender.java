@@ -100,36 +100,27 @@ final class PacedSender implements AutoCloseable {
   private final class Connection {
     final SocketChannel channel;
     boolean closed;
-    private final StringBuilder pending = new StringBuilder();
+    private final HttpFraming.Pending pending = new HttpFraming.Pending();
 
     Connection(SocketChannel channel) { this.channel = channel; }
 
-    /** Counts every complete answer (status line, headers, a Content-Length body) in what was read. */
-    void take(byte[] bytes, int length) {
-      pending.append(new String(bytes, 0, length, StandardCharsets.ISO_8859_1));
+    /** Counts every complete answer (status line, headers, a Content-Length or chunked body) in what was read. */
+    void take(byte[] bytes, int count) {
+      pending.append(bytes, count);
+      byte[] in = pending.bytes;
+      int length = pending.length;
+      int start = 0;
       while (true) {
-        int end = pending.indexOf("\r\n\r\n");
-        if (end < 0) return;
-        int bodyLength = bodyLength(pending, end);
-        if (bodyLength < 0 || pending.length() < end + 4 + bodyLength) return;
-        int status = Integer.parseInt(pending.substring(9, 12));
-        (status / 100 == 2 ? accepted : refused).incrementAndGet();
-        pending.delete(0, end + 4 + bodyLength);
+        int headEnd = HttpFraming.indexOf(in, start, length, HttpFraming.HEAD_END, false);
+        if (headEnd < 0) break;
+        int bodyLength = HttpFraming.bodyLength(in, start, headEnd, length);
+        int end = headEnd + HttpFraming.HEAD_END.length + bodyLength;
+        if (bodyLength < 0 || end > length) break;
+        // "HTTP/1.1 2xx": the status's first digit
+        (in[start + 9] == '2' ? accepted : refused).incrementAndGet();
+        start = end;
       }
-    }
-
-    /** The body's length after the headers; -1 while a chunked body has not ended yet. */
-    private static int bodyLength(StringBuilder text, int headerEnd) {
-      String headers = text.substring(0, headerEnd).toLowerCase(java.util.Locale.ROOT);
-      if (headers.contains("\r\ntransfer-encoding: chunked")) {
-        int last = text.indexOf("\r\n0\r\n\r\n", headerEnd + 2);
-        return last < 0 ? -1 : last + 7 - (headerEnd + 4);
-      }
-      int at = headers.indexOf("\r\ncontent-length:");
-      if (at < 0) return 0;
-      int start = at + "\r\ncontent-length:".length();
-      int stop = headers.indexOf("\r\n", start);
-      return Integer.parseInt(headers.substring(start, stop < 0 ? headers.length() : stop).trim());
+      pending.drop(start);
     }
   }
 

@@ -1,18 +1,10 @@
 package org.switchboard.bench;
 
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
-import org.eclipse.jetty.io.Content;
-import org.eclipse.jetty.server.Handler;
-import org.eclipse.jetty.server.Request;
-import org.eclipse.jetty.server.Response;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.util.Callback;
 
 /**
  * End to end at a fixed rate: events numbered 0, 1, 2, ... are sent to a trigger on a schedule (an open model, so a
@@ -28,43 +20,20 @@ final class SteadyLoad implements AutoCloseable {
                 long unansweredAtEnd, List<Second> timeline) {}
 
   private static final int CONNECTIONS = 64;
-  private final Server receiver;
+  private final HookReceiver receiver;
   private final AtomicLong delivered = new AtomicLong();
   private volatile long[] sentAt = new long[0];
   private volatile AtomicLongArray deliveredAt = new AtomicLongArray(0);
 
   SteadyLoad() throws Exception {
-    receiver = new Server(new InetSocketAddress("127.0.0.1", 0));
-    receiver.setHandler(new Handler.Abstract.NonBlocking() {
-      @Override
-      public boolean handle(Request request, Response response, Callback callback) {
-        Content.Source.asString(request, StandardCharsets.UTF_8, new org.eclipse.jetty.util.Promise<>() {
-          @Override
-          public void succeeded(String body) {
-            received(body);
-            response.setStatus(204);
-            response.write(true, null, callback);
-          }
-
-          @Override
-          public void failed(Throwable x) { callback.failed(x); }
-        });
-        return true;
-      }
-    });
-    receiver.start();
+    receiver = new HookReceiver(this::received);
   }
 
-  String receiverUrl() { return "http://127.0.0.1:" + ((org.eclipse.jetty.server.NetworkConnector) receiver.getConnectors()[0]).getLocalPort() + "/hook"; }
+  String receiverUrl() throws java.io.IOException { return "http://127.0.0.1:" + receiver.port() + "/hook"; }
 
-  private void received(String body) {
+  private void received(long n) {
     long now = System.nanoTime();
-    try {
-      int n = Integer.parseInt(body.trim());
-      if (n >= 0 && n < deliveredAt.length() && deliveredAt.compareAndSet(n, 0, now)) delivered.incrementAndGet();
-    } catch (NumberFormatException ignored) {
-      // not one of ours
-    }
+    if (n >= 0 && n < deliveredAt.length() && deliveredAt.compareAndSet((int) n, 0, now)) delivered.incrementAndGet();
   }
 
   /** Sends {@code rate} events a second for {@code seconds} seconds, then waits up to {@code drainSeconds}. */
@@ -140,6 +109,6 @@ final class SteadyLoad implements AutoCloseable {
 
   @Override
   public void close() throws Exception {
-    receiver.stop();
+    receiver.close();
   }
 }
