@@ -229,7 +229,7 @@ public final class Dispatcher implements AutoCloseable {
     // A delivery handed straight to this dispatcher carries the catalog's copy of its subscription, so a change of
     // the failing state is a catalog change too: the copies follow it.
     boolean catalogChanged = committer.submit(h -> {
-      OutboxStore.recordAttempt(h, d.id(), new DeliveryAttempt(d.attempts(), startedAt, status, error, duration, excerpt));
+      OutboxStore.recordAttempt(committer, h, d.id(), new DeliveryAttempt(d.attempts(), startedAt, status, error, duration, excerpt));
       String outcome;
       int failures = ok ? 0 : d.consecutiveFailures() + 1;
       long next = d.nextAttemptAt();
@@ -279,8 +279,21 @@ public final class Dispatcher implements AutoCloseable {
     return body.getBytes(StandardCharsets.UTF_8);
   }
 
+  /** Parsing a URL costs about as much as signing the body: each subscription's is parsed once. */
   static URI url(Subscription s) {
-    if (s.queryParams().isEmpty()) return URI.create(s.url());
+    String url = withQuery(s);
+    URI uri = URIS.get(url);
+    if (uri == null) {
+      if (URIS.size() > 10_000) URIS.clear();
+      URIS.put(url, uri = URI.create(url));
+    }
+    return uri;
+  }
+
+  private static final Map<String, URI> URIS = new ConcurrentHashMap<>();
+
+  private static String withQuery(Subscription s) {
+    if (s.queryParams().isEmpty()) return s.url();
     StringBuilder url = new StringBuilder(s.url()).append(s.url().contains("?") ? '&' : '?');
     var fields = s.queryParams().fields();
     while (fields.hasNext()) {
@@ -289,7 +302,7 @@ public final class Dispatcher implements AutoCloseable {
           .append(URLEncoder.encode(e.getValue().asText(), StandardCharsets.UTF_8));
       if (fields.hasNext()) url.append('&');
     }
-    return URI.create(url.toString());
+    return url.toString();
   }
 
   /** ±20% so that receivers that failed together do not all get retried in the same instant. */

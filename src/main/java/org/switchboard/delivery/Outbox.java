@@ -45,7 +45,9 @@ public final class Outbox {
     private final Conversation conversation;
     private final Contact contact;
     private final Bot bot;
-    private String snapshot; // racy but safe: any thread writes the same immutable text
+    private Snapshot snapshot; // racy but safe: final fields publish it whole, and any thread makes an equal one
+
+    private record Snapshot(String json, JsonNode tree) {}
 
     public Parties(Conversation conversation, Contact contact, Bot bot) {
       this.conversation = conversation;
@@ -62,17 +64,22 @@ public final class Outbox {
     String contactExternalId() { return contact == null ? null : contact.externalId(); }
 
     /** The conversation, contact and bot as a notification's data, in JSON. */
-    public String snapshot() {
-      String json = snapshot;
-      if (json == null) {
+    public String snapshot() { return snapshotMade().json(); }
+
+    /** The same as a tree, which nothing may change: a delivery handed over uses it instead of parsing the JSON. */
+    private JsonNode snapshotTree() { return snapshotMade().tree(); }
+
+    private Snapshot snapshotMade() {
+      Snapshot made = snapshot;
+      if (made == null) {
         ObjectNode data = Json.object();
         data.set("conversation", Views.conversation(conversation));
         data.set("contact", contact == null ? null : Views.contact(contact));
         data.set("bot", bot == null ? null : Json.object().put("id", bot.id()).put("name", bot.name())
             .put("key", bot.key()).put("version", conversation.botVersion()));
-        snapshot = json = Json.write(data);
+        snapshot = made = new Snapshot(Json.write(data), data);
       }
-      return json;
+      return made;
     }
   }
 
@@ -100,15 +107,15 @@ public final class Outbox {
   }
 
   public void messageCreated(Handle h, Parties p, Message m, long now) {
-    publish(h, p.conversation().projectId(), MESSAGE_CREATED, p, p.snapshot(), null, m, now);
+    publish(h, p.conversation().projectId(), MESSAGE_CREATED, p, p.snapshot(), p.snapshotTree(), null, m, now);
   }
 
   public void conversationStarted(Handle h, Parties p, long now) {
-    publish(h, p.conversation().projectId(), CONVERSATION_STARTED, p, p.snapshot(), null, null, now);
+    publish(h, p.conversation().projectId(), CONVERSATION_STARTED, p, p.snapshot(), p.snapshotTree(), null, null, now);
   }
 
   public void conversationEnded(Handle h, Parties p, long now) {
-    publish(h, p.conversation().projectId(), CONVERSATION_ENDED, p, p.snapshot(), null, null, now);
+    publish(h, p.conversation().projectId(), CONVERSATION_ENDED, p, p.snapshot(), p.snapshotTree(), null, null, now);
   }
 
   /** event.completed, event.failed or event.dropped, by the event's status. */
@@ -119,7 +126,7 @@ public final class Outbox {
       case Event.DROPPED -> EVENT_DROPPED;
       default -> throw new IllegalArgumentException("event " + e.id() + " is not finished");
     };
-    publish(h, e.projectId(), topic, p, "{}", e, null, now);
+    publish(h, e.projectId(), topic, p, "{}", null, e, null, now);
   }
 
   /** A flow's emit step: {@code custom.<name>} with exactly the data the flow emitted. */
@@ -134,18 +141,18 @@ public final class Outbox {
   }
 
   private void publish(Handle h, String projectId, String topic, Parties p, JsonNode data, long now) {
-    publish(h, projectId, topic, p, Json.write(data), null, null, now);
+    publish(h, projectId, topic, p, Json.write(data), null, null, null, now);
   }
 
   /**
    * {@code event} or {@code message}, the finished event or the message the notification is about: its stored data
    * leaves them out, and the feed puts them back from their own rows ({@link OutboxStore}).
    */
-  private void publish(Handle h, String projectId, String topic, Parties p, String dataJson, Event event,
-                       Message message, long now) {
+  private void publish(Handle h, String projectId, String topic, Parties p, String dataJson, JsonNode dataTree,
+                       Event event, Message message, long now) {
     Published n = new Published(Ids.next("ntf_"), projectId, topic, p == null ? null : p.conversation().id(),
         p == null ? null : p.conversation().botId(), p == null ? null : p.contactExternalId(),
-        p == null ? null : p.conversation().channelId(), dataJson, event, message, now);
+        p == null ? null : p.conversation().channelId(), dataJson, dataTree, event, message, now);
     Feed batched = committer.atBatchEnd(h, Feed.class, () -> new Feed(this));
     if (batched != null) {
       batched.add(n);
@@ -157,8 +164,8 @@ public final class Outbox {
   }
 
   private record Published(String id, String projectId, String topic, String conversationId, String botId,
-                           String contactExternalId, String channelId, String dataJson, Event event,
-                           Message message, long createdAt) {
+                           String contactExternalId, String channelId, String dataJson, JsonNode dataTree,
+                           Event event, Message message, long createdAt) {
     String eventId() { return event == null ? null : event.id(); }
 
     String messageId() { return message == null ? null : message.id(); }
@@ -166,7 +173,8 @@ public final class Outbox {
     /** The notification as the feed reads it back, assembled from what was published instead. */
     Notification whole(Notification numbered) {
       Notification withData = new Notification(numbered.id(), numbered.projectId(), numbered.seq(), numbered.topic(),
-          numbered.conversationId(), numbered.botId(), numbered.contactExternalId(), Json.read(dataJson),
+          numbered.conversationId(), numbered.botId(), numbered.contactExternalId(),
+          dataTree != null ? dataTree : Json.read(dataJson),
           numbered.createdAt());
       return OutboxStore.whole(withData, eventId(), event, messageId(), message);
     }

@@ -5,6 +5,8 @@ import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -29,13 +31,29 @@ public final class Signer {
 
   public static String sign(String secret, String id, long timestampSeconds, byte[] body) {
     try {
-      byte[] key = Base64.getDecoder().decode(secret.startsWith(PREFIX) ? secret.substring(PREFIX.length()) : secret);
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(key, "HmacSHA256"));
+      Mac mac = mac(secret);
       mac.update((id + "." + timestampSeconds + ".").getBytes(StandardCharsets.UTF_8));
       return Base64.getEncoder().encodeToString(mac.doFinal(body));
-    } catch (GeneralSecurityException e) {
+    } catch (GeneralSecurityException | CloneNotSupportedException e) {
       throw new IllegalStateException(e);
     }
   }
+
+  /**
+   * A MAC keyed with the secret, cloned from one made once per secret: looking the algorithm up and keying it cost
+   * more than signing a small body. Secrets are few (one or two per subscription), so the cache stays small.
+   */
+  private static Mac mac(String secret) throws GeneralSecurityException, CloneNotSupportedException {
+    Mac prototype = PROTOTYPES.get(secret);
+    if (prototype == null) {
+      byte[] key = Base64.getDecoder().decode(secret.startsWith(PREFIX) ? secret.substring(PREFIX.length()) : secret);
+      prototype = Mac.getInstance("HmacSHA256");
+      prototype.init(new SecretKeySpec(key, "HmacSHA256"));
+      if (PROTOTYPES.size() > 10_000) PROTOTYPES.clear();
+      PROTOTYPES.put(secret, prototype);
+    }
+    return (Mac) prototype.clone();
+  }
+
+  private static final Map<String, Mac> PROTOTYPES = new ConcurrentHashMap<>();
 }

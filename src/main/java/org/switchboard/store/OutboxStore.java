@@ -204,10 +204,11 @@ public final class OutboxStore {
         .bind("o", owner).bind("until", leaseUntil).bindList("ids", ids).map(DELIVERY).list();
   }
 
-  public static void recordAttempt(Handle h, String deliveryId, DeliveryAttempt a) {
-    Sql.update(h, "INSERT INTO delivery_attempts (delivery_id, attempt, at, status_code, error, duration_ms, response) "
-        + "VALUES (?, ?, ?, ?, ?, ?, ?)", deliveryId, a.attempt(), a.at(), a.statusCode(), a.error(), a.durationMs(),
-        a.response());
+  /** Stored with the batch's other attempts in one batched insert when the transaction is a group-commit batch. */
+  public static void recordAttempt(GroupCommitter committer, Handle h, String deliveryId, DeliveryAttempt a) {
+    committer.insertAtBatchEnd(h, "INSERT INTO delivery_attempts (delivery_id, attempt, at, status_code, error, "
+        + "duration_ms, response) VALUES (?, ?, ?, ?, ?, ?, ?)", deliveryId, a.attempt(), a.at(), a.statusCode(),
+        a.error(), a.durationMs(), a.response());
   }
 
   /** Settles an attempt if this owner still holds the lease; false when another node took it over. */
