@@ -179,16 +179,16 @@ public final class OutboxStore {
         .list();
   }
 
-  /**
-   * Leases due deliveries of active subscriptions. An ordered subscription's delivery waits until every earlier one
-   * of its conversation has succeeded.
-   */
   /** Whether any delivery may be due: a read that spares the writer a claim when there is nothing to send. */
   public static boolean anyDue(Handle h, long now) {
     return h.createQuery("SELECT 1 FROM deliveries WHERE status = 'pending' AND next_attempt_at <= :now LIMIT 1")
         .bind("now", now).mapTo(Integer.class).findOne().isPresent();
   }
 
+  /**
+   * Leases due deliveries of active subscriptions. An ordered subscription's delivery waits until every earlier one
+   * of its conversation has succeeded.
+   */
   public static List<Delivery> claim(Handle h, Database.Dialect dialect, String owner, long now, long leaseUntil, int limit) {
     List<String> ids = h.createQuery("SELECT d.id FROM deliveries d JOIN subscriptions s ON s.id = d.subscription_id "
             + "WHERE d.status = 'pending' AND d.next_attempt_at <= :now AND (d.lease_until IS NULL OR d.lease_until < :now) "

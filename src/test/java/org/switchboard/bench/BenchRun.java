@@ -164,8 +164,14 @@ public final class BenchRun {
           "p50 <= 10 ms", slow.p50Ms() <= 10);
       int rate = Integer.parseInt(System.getProperty("bench.e2eRate", "10000"));
       Duration cpuBefore = node.server.cpuTime();
+      Duration rigBefore = rigCpuTime();
+      Commits commitsBefore = node.commits();
+      long started = System.nanoTime();
       SteadyLoad.Result fast = load.run(trigger.url(), trigger.secret(), rate, quick ? 10 : 60, 60);
+      Commits commits = node.commits().minus(commitsBefore);
+      double wallSeconds = (System.nanoTime() - started) / 1e9;
       Duration cpu = node.server.cpuTime().minus(cpuBefore);
+      Duration rig = rigCpuTime().minus(rigBefore);
       boolean steady = fast.backlogAtEnd() <= rate && fast.refused() == 0 && fast.failed() == 0;
       report.line("end to end at %,d/s for %d s: delivered/s".formatted(rate, fast.seconds()),
           "%,.0f/s".formatted(fast.deliveredPerSecond()), ">= 10,000/s", fast.deliveredPerSecond() >= 10_000 && rate >= 10_000);
@@ -175,7 +181,21 @@ public final class BenchRun {
           "<= 1 s of load", steady);
       report.line("end to end, p50 / p99 from send to delivery", "%.1f / %.1f ms".formatted(fast.p50Ms(), fast.p99Ms()), "", null);
       report.line("end to end, server CPU per delivered event", "%.0f µs".formatted(cpu.toNanos() / 1e3 / Math.max(1, fast.delivered())), "", null);
+      report.line("end to end, the rig's CPU per event (sender and receiver)", "%.0f µs".formatted(rig.toNanos() / 1e3 / Math.max(1, fast.delivered())), "", null);
+      report.line("end to end, the group commit (load and drain): busy / units per commit / time per commit",
+          "%.0f%% / %.1f / %.2f ms".formatted(100 * commits.seconds() / wallSeconds, commits.units() / Math.max(1, commits.count()),
+              1e3 * commits.seconds() / Math.max(1, commits.count())), "", null);
     }
+  }
+
+  /** The node's group commits so far, from its metrics: how many, their units, and the time they took. */
+  record Commits(double count, double units, double seconds) {
+    Commits minus(Commits o) { return new Commits(count - o.count, units - o.units, seconds - o.seconds); }
+  }
+
+  /** This process's CPU: the end-to-end load's sender and receiver share the two cores with the node. */
+  private static Duration rigCpuTime() {
+    return ProcessHandle.current().info().totalCpuDuration().orElse(Duration.ZERO);
   }
 
   private void growth(Wrk.Result empty) throws Exception {
@@ -256,6 +276,19 @@ public final class BenchRun {
     void subscription(String url) {
       created(http.post("/v1/projects/" + projectId + "/subscriptions", Map.of("topics", List.of("message.created"),
           "url", url, "bodyTemplate", "{{message.payload.text}}")));
+    }
+
+    Commits commits() {
+      String metrics = http.as(null).get("/metrics").body();
+      return new Commits(metric(metrics, "switchboard_commit_batch_size_count"), metric(metrics, "switchboard_commit_batch_size_sum"),
+          metric(metrics, "switchboard_commit_duration_seconds_sum"));
+    }
+
+    private static double metric(String metrics, String name) {
+      for (String line : metrics.split("\n")) {
+        if (line.startsWith(name + " ")) return Double.parseDouble(line.substring(name.length() + 1).trim());
+      }
+      return 0;
     }
 
     long storedEvents(String triggerId) throws Exception {

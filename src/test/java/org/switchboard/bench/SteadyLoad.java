@@ -19,7 +19,7 @@ final class SteadyLoad implements AutoCloseable {
                 double deliveredPerSecond, double p50Ms, double p99Ms, long backlogAtEnd, long maxBacklog,
                 long unansweredAtEnd, List<Second> timeline) {}
 
-  private static final int CONNECTIONS = 64;
+  private static final int CONNECTIONS = Integer.getInteger("bench.e2eConnections", 64);
   private final HookReceiver receiver;
   private final AtomicLong delivered = new AtomicLong();
   private volatile long[] sentAt = new long[0];
