@@ -34,7 +34,7 @@ public final class Signer {
       Mac mac = mac(secret);
       mac.update((id + "." + timestampSeconds + ".").getBytes(StandardCharsets.UTF_8));
       return Base64.getEncoder().encodeToString(mac.doFinal(body));
-    } catch (GeneralSecurityException | CloneNotSupportedException e) {
+    } catch (GeneralSecurityException e) {
       throw new IllegalStateException(e);
     }
   }
@@ -43,16 +43,25 @@ public final class Signer {
    * A MAC keyed with the secret, cloned from one made once per secret: looking the algorithm up and keying it cost
    * more than signing a small body. Secrets are few (one or two per subscription), so the cache stays small.
    */
-  private static Mac mac(String secret) throws GeneralSecurityException, CloneNotSupportedException {
+  private static Mac mac(String secret) throws GeneralSecurityException {
     Mac prototype = PROTOTYPES.get(secret);
     if (prototype == null) {
-      byte[] key = Base64.getDecoder().decode(secret.startsWith(PREFIX) ? secret.substring(PREFIX.length()) : secret);
-      prototype = Mac.getInstance("HmacSHA256");
-      prototype.init(new SecretKeySpec(key, "HmacSHA256"));
+      prototype = keyed(secret);
       if (PROTOTYPES.size() > 10_000) PROTOTYPES.clear();
       PROTOTYPES.put(secret, prototype);
     }
-    return (Mac) prototype.clone();
+    try {
+      return (Mac) prototype.clone();
+    } catch (CloneNotSupportedException providerCannot) {
+      return keyed(secret);
+    }
+  }
+
+  private static Mac keyed(String secret) throws GeneralSecurityException {
+    byte[] key = Base64.getDecoder().decode(secret.startsWith(PREFIX) ? secret.substring(PREFIX.length()) : secret);
+    Mac mac = Mac.getInstance("HmacSHA256");
+    mac.init(new SecretKeySpec(key, "HmacSHA256"));
+    return mac;
   }
 
   private static final Map<String, Mac> PROTOTYPES = new ConcurrentHashMap<>();
