@@ -105,11 +105,10 @@ public final class Subscriptions {
 
   /** Decrypting on every delivery would cost more than signing; sealed values are unique, so they key a cache. */
   private String unsealed(String sealed) {
-    if (unsealedCache.size() > 10_000) unsealedCache.clear();
-    return unsealedCache.computeIfAbsent(sealed, secrets::decrypt);
+    return unsealedCache.get(sealed, secrets::decrypt);
   }
 
-  private final java.util.Map<String, String> unsealedCache = new java.util.concurrent.ConcurrentHashMap<>();
+  private final org.switchboard.model.BoundedCache<String, String> unsealedCache = new org.switchboard.model.BoundedCache<>(10_000);
 
   public void retryDelivery(String deliveryId) {
     if (!db.write(h -> OutboxStore.retry(h, deliveryId, clock.millis()))) throw Problem.notFound("delivery " + deliveryId);

@@ -24,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.switchboard.catalog.Subscriptions;
+import org.switchboard.model.BoundedCache;
 import org.switchboard.model.Delivery;
 import org.switchboard.model.DeliveryAttempt;
 import org.switchboard.model.Json;
@@ -281,16 +282,10 @@ public final class Dispatcher implements AutoCloseable {
 
   /** Parsing a URL costs about as much as signing the body: each subscription's is parsed once. */
   static URI url(Subscription s) {
-    String url = withQuery(s);
-    URI uri = URIS.get(url);
-    if (uri == null) {
-      if (URIS.size() > 10_000) URIS.clear();
-      URIS.put(url, uri = URI.create(url));
-    }
-    return uri;
+    return URIS.get(withQuery(s), URI::create);
   }
 
-  private static final Map<String, URI> URIS = new ConcurrentHashMap<>();
+  private static final BoundedCache<String, URI> URIS = new BoundedCache<>(10_000);
 
   private static String withQuery(Subscription s) {
     if (s.queryParams().isEmpty()) return s.url();

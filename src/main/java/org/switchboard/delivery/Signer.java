@@ -5,11 +5,10 @@ import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.switchboard.model.BoundedCache;
 
 /** Standard Webhooks signatures: {@code v1,<base64 HMAC-SHA256 of "id.timestamp.body">} per active secret. */
 public final class Signer {
@@ -44,12 +43,7 @@ public final class Signer {
    * more than signing a small body. Secrets are few (one or two per subscription), so the cache stays small.
    */
   private static Mac mac(String secret) throws GeneralSecurityException {
-    Mac prototype = PROTOTYPES.get(secret);
-    if (prototype == null) {
-      prototype = keyed(secret);
-      if (PROTOTYPES.size() > 10_000) PROTOTYPES.clear();
-      PROTOTYPES.put(secret, prototype);
-    }
+    Mac prototype = PROTOTYPES.get(secret, Signer::keyed);
     try {
       return (Mac) prototype.clone();
     } catch (CloneNotSupportedException providerCannot) {
@@ -64,5 +58,5 @@ public final class Signer {
     return mac;
   }
 
-  private static final Map<String, Mac> PROTOTYPES = new ConcurrentHashMap<>();
+  private static final BoundedCache<String, Mac> PROTOTYPES = new BoundedCache<>(10_000);
 }

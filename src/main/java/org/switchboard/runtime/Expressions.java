@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.cel.bundle.Cel;
 import dev.cel.bundle.CelFactory;
-import dev.cel.common.CelValidationException;
+import dev.cel.common.CelException;
 import dev.cel.common.types.SimpleType;
 import dev.cel.parser.CelStandardMacro;
 import dev.cel.common.values.NullValue;
@@ -16,7 +16,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.switchboard.model.Json;
 
 /**
@@ -44,8 +43,7 @@ public final class Expressions {
     public Failure(String message) { super(message, null, false, false); }
   }
 
-  private static final Map<String, CelRuntime.Program> CACHE = new ConcurrentHashMap<>();
-  private static final int CACHE_LIMIT = 10_000;
+  private static final org.switchboard.model.BoundedCache<String, CelRuntime.Program> CACHE = new org.switchboard.model.BoundedCache<>(10_000);
 
   private Expressions() {}
 
@@ -74,17 +72,9 @@ public final class Expressions {
   }
 
   private static CelRuntime.Program program(Scope scope, String source) throws Failure {
-    String cacheKey = scope.name() + '\u0000' + source;
-    CelRuntime.Program cached = CACHE.get(cacheKey);
-    if (cached != null) return cached;
     try {
-      CelRuntime.Program program = scope.cel.createProgram(scope.cel.compile(source).getAst());
-      if (CACHE.size() > CACHE_LIMIT) CACHE.clear();
-      CACHE.put(cacheKey, program);
-      return program;
-    } catch (CelValidationException e) {
-      throw new Failure(e.getMessage());
-    } catch (CelEvaluationException e) {
+      return CACHE.get(scope.name() + '\u0000' + source, key -> scope.cel.createProgram(scope.cel.compile(source).getAst()));
+    } catch (CelException e) { // a compile error (validation) or a program that cannot be planned (evaluation)
       throw new Failure(e.getMessage());
     }
   }

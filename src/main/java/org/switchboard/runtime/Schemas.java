@@ -7,14 +7,12 @@ import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /** JSON Schemas of skill inputs (draft 2020-12): checked at save time, applied before each skill call. */
 public final class Schemas {
   private static final SchemaRegistry REGISTRY = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
   private static final Schema META = REGISTRY.getSchema(SchemaLocation.of("https://json-schema.org/draft/2020-12/schema"));
-  private static final Map<String, Schema> CACHE = new ConcurrentHashMap<>();
+  private static final org.switchboard.model.BoundedCache<String, Schema> CACHE = new org.switchboard.model.BoundedCache<>(10_000);
 
   private Schemas() {}
 
@@ -29,8 +27,7 @@ public final class Schemas {
 
   /** Problems of the value against the schema; empty when it conforms. */
   public static List<String> validate(JsonNode schema, JsonNode value) {
-    Schema compiled = CACHE.computeIfAbsent(schema.toString(), key -> REGISTRY.getSchema(schema));
-    if (CACHE.size() > 10_000) CACHE.clear();
+    Schema compiled = CACHE.get(schema.toString(), key -> REGISTRY.getSchema(schema));
     return compiled.validate(value).stream().map(Schemas::describe).toList();
   }
 
