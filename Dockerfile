@@ -30,4 +30,4 @@ HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
   CMD curl -fsS http://127.0.0.1:8080/readyz || exit 1
 # SIGTERM drains within 10 s; give the container at least 15 s to stop (docker stop -t 15).
 STOPSIGNAL SIGTERM
-ENTRYPOINT ["java", "--enable-native-access=ALL-UNNAMED", "-jar", "/opt/switchboard/switchboard.jar", "serve"]
+ENTRYPOINT ["java", "-jar", "/opt/switchboard/switchboard.jar", "serve"]

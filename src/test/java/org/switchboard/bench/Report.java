@@ -16,12 +16,12 @@ final class Report {
   private Duration slowestReady = Duration.ZERO;
   private long peakRss;
 
-  void header(List<String> jvmOptions, boolean quick) {
+  void header(List<String> jvmOptions, boolean archived, boolean quick) {
     header.append("%s, commit %s%s%n".formatted(LocalDate.now(), command("git", "rev-parse", "--short", "HEAD"),
         quick ? " (--quick: shorter runs, not for the record)" : ""));
-    header.append("machine: %d cores (%s), %s; JDK %s; server JVM options: %s%n".formatted(
+    header.append("machine: %d cores (%s), %s; JDK %s; server JVM options: %s%s%n".formatted(
         Runtime.getRuntime().availableProcessors(), cpuModel(), memory(), Runtime.version(),
-        jvmOptions.isEmpty() ? "(none)" : String.join(" ", jvmOptions)));
+        jvmOptions.isEmpty() ? "(none)" : String.join(" ", jvmOptions), archived ? ", with serve's start-up archive" : ""));
     System.out.print(header);
   }
 

@@ -50,7 +50,8 @@ public final class ServerProcess implements AutoCloseable {
     String jar = System.getProperty("switchboard.jar", "target/switchboard.jar");
     List<String> command = new ArrayList<>(List.of(java));
     command.addAll(jvmOptions);
-    command.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-jar", jar, "serve", "--http-port", String.valueOf(port)));
+    // The jar's manifest enables native access (SQLite's driver), as for ./switchboard serve.
+    command.addAll(List.of("-jar", jar, "serve", "--http-port", String.valueOf(port)));
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     pb.environment().keySet().removeIf(k -> k.startsWith("SWITCHBOARD_"));
