@@ -60,6 +60,7 @@ public final class GroupCommitter implements AutoCloseable {
   private final Database db;
   private final DistributionSummary batchSizes;
   private final Timer commitTimes;
+  private final Timer syncTimes;
   private final LinkedBlockingQueue<Pending<?>> queue = new LinkedBlockingQueue<>();
   private final LinkedBlockingQueue<Committed> unsynced = new LinkedBlockingQueue<>();
   private final Lane lane;
@@ -71,6 +72,8 @@ public final class GroupCommitter implements AutoCloseable {
     this.batchSizes = DistributionSummary.builder("switchboard_commit_batch_size").description("units per group commit")
         .publishPercentiles(0.5, 0.99).register(metrics);
     this.commitTimes = Timer.builder("switchboard_commit_duration").description("one group commit: all units and the commit (on SQLite without the sync that follows it)")
+        .publishPercentiles(0.5, 0.99).register(metrics);
+    this.syncTimes = Timer.builder("switchboard_sync_duration").description("one sync of committed batches to disk (SQLite's fsync of its log), before their callers are answered")
         .publishPercentiles(0.5, 0.99).register(metrics);
     this.lane = new Lane("group-commit");
     this.syncer = db.syncsApart() ? Thread.ofPlatform().name("group-sync").daemon(true).start(this::syncLoop) : null;
@@ -86,7 +89,9 @@ public final class GroupCommitter implements AutoCloseable {
         ready.add(first);
         unsynced.drainTo(ready);
         try {
+          long start = System.nanoTime();
           db.sync();
+          syncTimes.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
           for (Committed c : ready) completeAll(c.batch(), c.results());
           for (Committed c : ready) run(c.actions(), AfterCommit::durable);
         } catch (RuntimeException e) {

@@ -27,6 +27,7 @@ class OperationsTest extends BothDatabases {
     double completed = metric("switchboard_events_finished_total{status=\"completed\"}");
     double ok = metric("switchboard_http_responses_total{class=\"2xx\"}");
     double refused = metric("switchboard_http_responses_total{class=\"4xx\"}");
+    double syncs = metric("switchboard_sync_duration_seconds_count");
     String project = app.project("metrics");
     JsonNode trigger = app.trigger(project, app.bot(project, org.switchboard.support.TestApp.ECHO), java.util.Map.of());
     String eventId = app.client(trigger.get("secret").asText())
@@ -37,6 +38,9 @@ class OperationsTest extends BothDatabases {
     assertThat(metric("switchboard_http_responses_total{class=\"2xx\"}")).isGreaterThanOrEqualTo(ok + 4);
     assertThat(metric("switchboard_http_responses_total{class=\"4xx\"}")).isGreaterThanOrEqualTo(refused + 1);
     assertThat(metric("switchboard_queue_oldest_seconds")).isGreaterThanOrEqualTo(0);
+    // SQLite syncs its log apart from the commit, before the caller is answered; PostgreSQL's commit is its sync.
+    if (app.kind == org.switchboard.support.DbKind.SQLITE) assertThat(metric("switchboard_sync_duration_seconds_count")).isGreaterThan(syncs);
+    else assertThat(metric("switchboard_sync_duration_seconds_count")).isEqualTo(syncs);
     assertThat(app.anonymous().get("/metrics").body()).contains("switchboard_delivery_attempts_total{outcome=\"failed\"}")
         .contains("switchboard_deliveries_pending");
   }
