@@ -33,6 +33,10 @@ final class TriggerEndpoint extends Handler.Wrapper {
       response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
       response.write(true, ByteBuffer.wrap(Json.MAPPER.writeValueAsBytes(answer.body())), callback);
     } catch (Exception e) {
+      // Refused before its body was read (unknown trigger, credentials): a connection with unread content cannot
+      // carry another request, and Jetty would close it after this answer without saying so, so a client reusing
+      // it would see its next request fail. Say it here, while the answer is not yet sent.
+      if (!request.consumeAvailable()) response.getHeaders().put(HttpHeader.CONNECTION, "close");
       Problems.write(response, callback, HttpServer.problemFor(e, "POST", path));
     }
     return true;

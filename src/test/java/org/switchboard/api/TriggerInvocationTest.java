@@ -90,6 +90,32 @@ class TriggerInvocationTest extends BothDatabases {
     assertThat(app.anonymous().post(events(open), Map.of()).status()).isEqualTo(202);
   }
 
+  /**
+   * A refusal sent before the body arrived ends its connection, and says so: a client that kept the connection for
+   * its next request would otherwise find it closed under that request (a flaky test showed it).
+   */
+  @Test
+  void aRefusalBeforeTheBodySaysTheConnectionCloses() throws Exception {
+    JsonNode t = app.trigger(project, bot, Map.of());
+    app.admin.patch("/v1/triggers/" + t.get("id").asText(), Map.of("status", "paused"));
+    java.net.URI base = java.net.URI.create(app.admin.base());
+    try (java.net.Socket socket = new java.net.Socket(base.getHost(), base.getPort())) {
+      socket.setSoTimeout(10_000);
+      // Keep-alive, and the declared body never sent: the answer comes before it.
+      socket.getOutputStream().write(("POST " + events(t) + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+          + "Authorization: Bearer " + t.get("secret").asText() + "\r\nContent-Length: 2\r\n\r\n")
+          .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+      String head = new String(socket.getInputStream().readNBytes(512), java.nio.charset.StandardCharsets.ISO_8859_1);
+      assertThat(head).startsWith("HTTP/1.1 404");
+      assertThat(head.toLowerCase()).contains("connection: close");
+    }
+    // With the body sent in full, the refusal leaves the connection open for the next request.
+    app.admin.patch("/v1/triggers/" + t.get("id").asText(), Map.of("status", "active"));
+    app.admin.patch("/v1/triggers/" + t.get("id").asText(), Map.of("status", "paused"));
+    assertThat(caller(t).post(events(t), Map.of()).status()).isEqualTo(404);
+    assertThat(app.admin.patch("/v1/triggers/" + t.get("id").asText(), Map.of("status", "active")).status()).isEqualTo(200);
+  }
+
   @Test
   void pausedAndDeletedTriggersAreNotFound() {
     JsonNode t = app.trigger(project, bot, Map.of());
