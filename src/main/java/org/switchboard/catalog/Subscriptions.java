@@ -10,6 +10,7 @@ import java.util.Set;
 import org.switchboard.auth.Secrets;
 import org.switchboard.delivery.Outbox;
 import org.switchboard.delivery.Signer;
+import org.switchboard.model.BoundedCache;
 import org.switchboard.model.Ids;
 import org.switchboard.model.Json;
 import org.switchboard.model.Problem;
@@ -108,7 +109,7 @@ public final class Subscriptions {
     return unsealedCache.get(sealed, secrets::decrypt);
   }
 
-  private final org.switchboard.model.BoundedCache<String, String> unsealedCache = new org.switchboard.model.BoundedCache<>(10_000);
+  private final BoundedCache<String, String> unsealedCache = new BoundedCache<>(10_000);
 
   public void retryDelivery(String deliveryId) {
     if (!db.write(h -> OutboxStore.retry(h, deliveryId, clock.millis()))) throw Problem.notFound("delivery " + deliveryId);

@@ -16,6 +16,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.switchboard.model.BoundedCache;
 import org.switchboard.model.Json;
 
 /**
@@ -43,7 +44,7 @@ public final class Expressions {
     public Failure(String message) { super(message, null, false, false); }
   }
 
-  private static final org.switchboard.model.BoundedCache<String, CelRuntime.Program> CACHE = new org.switchboard.model.BoundedCache<>(10_000);
+  private static final BoundedCache<String, CelRuntime.Program> CACHE = new BoundedCache<>(10_000);
 
   private Expressions() {}
 

@@ -7,12 +7,13 @@ import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
 import java.util.List;
+import org.switchboard.model.BoundedCache;
 
 /** JSON Schemas of skill inputs (draft 2020-12): checked at save time, applied before each skill call. */
 public final class Schemas {
   private static final SchemaRegistry REGISTRY = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
   private static final Schema META = REGISTRY.getSchema(SchemaLocation.of("https://json-schema.org/draft/2020-12/schema"));
-  private static final org.switchboard.model.BoundedCache<String, Schema> CACHE = new org.switchboard.model.BoundedCache<>(10_000);
+  private static final BoundedCache<String, Schema> CACHE = new BoundedCache<>(10_000);
 
   private Schemas() {}
 

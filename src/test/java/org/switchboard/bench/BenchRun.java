@@ -27,6 +27,7 @@ public final class BenchRun {
   private final List<String> jvmOptions;
   /** A node's options: the server's JVM options and those of ./switchboard serve's start-up archive. */
   private final List<String> nodeOptions;
+  private final boolean archived;
   private final Path work;
   private final Report report = new Report();
 
@@ -37,6 +38,7 @@ public final class BenchRun {
     this.jvmOptions = words(options);
     this.nodeOptions = new java.util.ArrayList<>(jvmOptions);
     nodeOptions.addAll(words(System.getProperty("switchboard.archiveOpts", "").trim()));
+    this.archived = nodeOptions.size() > jvmOptions.size();
     this.work = Files.createTempDirectory("switchboard-bench");
   }
 
@@ -89,7 +91,7 @@ public final class BenchRun {
   private int measureSeconds() { return quick ? 5 : 15; }
 
   private void run() throws Exception {
-    report.header(jvmOptions, nodeOptions.size() > jvmOptions.size(), quick);
+    report.header(jvmOptions, archived, quick);
     double ceiling = ceiling();
     report.line("ceiling: bare Jetty, read body, 202", "%,.0f req/s".formatted(ceiling), "", null);
     firstStart();
@@ -122,7 +124,7 @@ public final class BenchRun {
    * later start maps. Its time to ready is reported on its own; the goal is for the starts that follow.
    */
   private void firstStart() throws Exception {
-    if (nodeOptions.size() == jvmOptions.size()) return; // started without bench/run: no archive
+    if (!archived) return; // started without bench/run: no archive
     try (Node node = Node.start(work.resolve("first"), null, nodeOptions, work.resolve("first.log"))) {
       report.line("first start after a build (writes the start-up archive)", "%.2f s".formatted(node.server.readyAfter().toMillis() / 1000.0), "", null);
       report.rss(node.server.peakRssBytes());
