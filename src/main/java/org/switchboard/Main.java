@@ -14,6 +14,11 @@ public final class Main {
     if (command.equals("help") || command.equals("--help")) {
       System.out.println("usage: switchboard serve [--http-port 8080] [--data-dir ./data] [--db-url jdbc:postgresql://...]");
       System.out.println("       every --flag mirrors a SWITCHBOARD_* variable, e.g. --max-body-bytes for SWITCHBOARD_MAX_BODY_BYTES");
+      System.out.println("       switchboard rehearse   (start on a scratch directory, fire the demo trigger once, stop)");
+      return;
+    }
+    if (command.equals("rehearse")) {
+      rehearse();
       return;
     }
     if (!command.equals("serve")) fail("unknown command '" + command + "'; try 'serve'");
@@ -43,6 +48,15 @@ public final class Main {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  private static void rehearse() {
+    try {
+      Rehearsal.run();
+    } catch (Exception e) {
+      fail("the rehearsal failed: " + e);
+    }
+    System.exit(0); // no lingering non-daemon thread may hold up the exit, which writes the archive
   }
 
   private static void fail(String message) {

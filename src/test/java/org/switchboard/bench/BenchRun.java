@@ -94,7 +94,6 @@ public final class BenchRun {
     report.header(jvmOptions, archived, quick);
     double ceiling = ceiling();
     report.line("ceiling: bare Jetty, read body, 202", "%,.0f req/s".formatted(ceiling), "", null);
-    firstStart();
 
     Wrk.Result empty = null;
     // Ingest leaves a backlog for the worker, so the measures that need an idle worker get a node of their own.
@@ -117,19 +116,6 @@ public final class BenchRun {
       }
     }
     report.print();
-  }
-
-  /**
-   * The first start after a build, as ./switchboard serve makes it: its exit writes the start-up archive that every
-   * later start maps. Its time to ready is reported on its own; the goal is for the starts that follow.
-   */
-  private void firstStart() throws Exception {
-    if (!archived) return; // started without bench/run: no archive
-    try (Node node = Node.start(work.resolve("first"), null, nodeOptions, work.resolve("first.log"))) {
-      report.line("first start after a build (writes the start-up archive)", "%.2f s".formatted(node.server.readyAfter().toMillis() / 1000.0), "", null);
-      report.rss(node.server.peakRssBytes());
-      if (node.server.terminate(Duration.ofSeconds(60)) == null) report.line("first start: did not exit within 60 s", "", "", null);
-    }
   }
 
   private double ceiling() throws Exception {

@@ -8,49 +8,102 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The launcher's start-up archive ({@code ./switchboard archive-options}, which {@code serve} uses): one file per
- * JDK and JVM options, and an archive older than the jar is removed, since the JVM would neither use nor replace it.
- * Options of the test's own keep it off any archive a developer's {@code serve} uses.
+ * The launcher's start-up archive ({@code ./switchboard archive-options}, which {@code serve} uses): a rehearsal in a
+ * JVM of its own writes it, one per JDK and JVM options, and a jar built after it gets a new one. Options of the
+ * test's own keep it off any archive a developer's {@code serve} uses.
  */
 class LauncherIT {
   private static final Path JAR = Path.of("target/switchboard.jar");
 
   @Test
-  void anArchiveOlderThanTheJarIsRemovedAndOneNewerIsKept() throws Exception {
+  void aRehearsalWritesTheArchiveThatServeMapsAndAJarBuiltAfterItGetsANewOne() throws Exception {
     String javaOptions = "-Xmx256m -Dlauncher.it=" + UUID.randomUUID();
-    String options = archiveOptions(javaOptions);
-    assertThat(options).contains("-XX:+AutoCreateSharedArchive");
-    Path archive = Path.of(options.replaceAll(".*-XX:SharedArchiveFile=(\\S+).*", "$1"));
-    assertThat(archive.getParent()).isEqualTo(Path.of("target").toAbsolutePath());
-    assertThat(archiveOptions(javaOptions + " -Dother=1")).doesNotContain(archive.toString());
-    FileTime jarTime = Files.getLastModifiedTime(JAR);
+    List<Path> archives = new ArrayList<>();
     try {
-      Files.writeString(archive, "made before the jar");
-      Files.setLastModifiedTime(archive, FileTime.fromMillis(jarTime.toMillis() - Duration.ofHours(1).toMillis()));
-      assertThat(archiveOptions(javaOptions)).isEqualTo(options);
-      assertThat(archive).doesNotExist();
+      Launched first = archiveOptions(javaOptions);
+      assertThat(first.log()).contains("rehearsing");
+      // The server only maps the archive; it never writes one (docs/decisions.md, "Start-up archive").
+      assertThat(first.options()).contains("-XX:SharedArchiveFile=")
+          .doesNotContain("AutoCreateSharedArchive").doesNotContain("ArchiveClassesAtExit");
+      Path archive = Path.of(first.options().replaceAll(".*-XX:SharedArchiveFile=(\\S+).*", "$1"));
+      archives.add(archive);
+      assertThat(archive.getParent()).isEqualTo(Path.of("target").toAbsolutePath());
+      assertThat(leftovers(archive)).isEmpty();
+      // -Xshare:on makes a JVM that cannot map the archive fail instead of starting without it.
+      assertThat(run(List.of(javaHome() + "/bin/java", "-Xmx256m", "-Xshare:on",
+          "-XX:SharedArchiveFile=" + archive, "-jar", JAR.toString(), "help"))).isZero();
 
-      Files.writeString(archive, "made after the jar");
-      Files.setLastModifiedTime(archive, FileTime.fromMillis(jarTime.toMillis() + Duration.ofHours(1).toMillis()));
-      archiveOptions(javaOptions);
-      assertThat(archive).exists();
+      FileTime made = Files.getLastModifiedTime(archive);
+      Launched again = archiveOptions(javaOptions);
+      assertThat(again.options()).isEqualTo(first.options());
+      assertThat(again.log()).doesNotContain("rehearsing");
+      assertThat(Files.getLastModifiedTime(archive)).isEqualTo(made);
+
+      FileTime jarTime = Files.getLastModifiedTime(JAR);
+      Files.setLastModifiedTime(archive, FileTime.fromMillis(jarTime.toMillis() - Duration.ofHours(1).toMillis()));
+      Launched rebuilt = archiveOptions(javaOptions);
+      assertThat(rebuilt.options()).isEqualTo(first.options());
+      assertThat(rebuilt.log()).contains("rehearsing");
+      assertThat(Files.getLastModifiedTime(archive)).isGreaterThan(jarTime);
+
+      Launched other = archiveOptions(javaOptions + " -Dother=1");
+      assertThat(other.options()).contains("-XX:SharedArchiveFile=").doesNotContain(archive.toString());
+      archives.add(Path.of(other.options().replaceAll(".*-XX:SharedArchiveFile=(\\S+).*", "$1")));
     } finally {
-      Files.deleteIfExists(archive);
+      for (Path archive : archives) Files.deleteIfExists(archive);
     }
   }
 
-  private static String archiveOptions(String javaOptions) throws IOException, InterruptedException {
-    ProcessBuilder pb = new ProcessBuilder("bash", "switchboard", "archive-options").redirectErrorStream(true);
-    pb.environment().put("SWITCHBOARD_JAVA_OPTS", javaOptions);
-    Process process = pb.start();
-    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-    assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    assertThat(process.exitValue()).as(out).isZero();
-    return out;
+  @Test
+  void aFailedRehearsalLeavesServeWithoutTheArchiveAndSaysWhy() throws Exception {
+    Launched failed = archiveOptions("-Xmx256m -Dlauncher.it=" + UUID.randomUUID() + " -XX:+NoSuchOptionAnywhere");
+    assertThat(failed.options()).isEmpty();
+    assertThat(failed.log()).contains("the rehearsal failed").contains("NoSuchOptionAnywhere");
+  }
+
+  private record Launched(String options, String log) {}
+
+  private static Launched archiveOptions(String javaOptions) throws IOException, InterruptedException {
+    Path log = Files.createTempFile("launcher", ".log");
+    try {
+      ProcessBuilder pb = new ProcessBuilder("bash", "switchboard", "archive-options")
+          .redirectError(ProcessBuilder.Redirect.to(log.toFile()));
+      pb.environment().put("SWITCHBOARD_JAVA_OPTS", javaOptions);
+      pb.environment().put("JAVA_HOME", javaHome()); // the JDK that checks the archive below
+      Process process = pb.start();
+      String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+      assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
+      String err = Files.readString(log);
+      assertThat(process.exitValue()).as(err).isZero();
+      return new Launched(out, err);
+    } finally {
+      Files.deleteIfExists(log);
+    }
+  }
+
+  private static List<Path> leftovers(Path archive) throws IOException {
+    try (Stream<Path> files = Files.list(archive.getParent())) {
+      return files.filter(f -> f.getFileName().toString().startsWith(archive.getFileName() + ".")).toList();
+    }
+  }
+
+  private static int run(List<String> command) throws IOException, InterruptedException {
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    process.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    return process.exitValue();
+  }
+
+  private static String javaHome() {
+    return ProcessHandle.current().info().command().map(c -> Path.of(c).getParent().getParent().toString())
+        .orElseThrow();
   }
 }
