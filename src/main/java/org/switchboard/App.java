@@ -154,7 +154,13 @@ public final class App implements AutoCloseable {
     }
     Gauge.builder("switchboard_deliveries_pending", () -> db.read(OutboxStore::pending)).register(metrics);
     if (config.demo() && !db.read(ProjectStore::any)) Demo.create(core, console, config.httpPort());
-    HttpServer http = new HttpServer(core).start("0.0.0.0", config.httpPort());
+    HttpServer http;
+    try {
+      http = new HttpServer(core).start("0.0.0.0", config.httpPort());
+    } catch (RuntimeException e) {
+      new App(core, null, timers, safeHttp, clusterSignals).close(); // what has started stops again
+      throw e;
+    }
     LOG.info("Switchboard listening on port {} ({} database)", http.port(), config.embedded() ? "embedded SQLite" : "PostgreSQL");
     return new App(core, http, timers, safeHttp, clusterSignals);
   }
@@ -238,7 +244,7 @@ public final class App implements AutoCloseable {
   @Override
   public void close() {
     LOG.info("stopping");
-    http.stop();
+    if (http != null) http.stop();
     timers.close();
     core.scheduler().close();
     // Within SIGTERM's 10 s: HTTP drains for up to 4 s, running events get 3 s, sends 2 s.

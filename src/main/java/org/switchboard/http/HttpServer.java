@@ -4,6 +4,7 @@ import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
 import io.javalin.http.HttpStatus;
 import io.javalin.json.JavalinJackson;
+import io.javalin.util.JavalinBindException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
@@ -13,6 +14,7 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.switchboard.Config;
 import org.switchboard.Core;
 import org.switchboard.http.api.BotRoutes;
 import org.switchboard.http.api.ChannelRoutes;
@@ -146,8 +148,14 @@ public final class HttpServer implements AutoCloseable {
     return true;
   }
 
+  /** Starts listening; a port another process holds is a start-up setting to change, not a crash. */
   public HttpServer start(String host, int port) {
-    app.start(host, port);
+    try {
+      app.start(host, port);
+    } catch (JavalinBindException e) {
+      throw new Config.Invalid("port " + port + " is already in use; stop the process that holds it"
+          + " or choose another port with --http-port (SWITCHBOARD_HTTP_PORT)");
+    }
     return this;
   }
 

@@ -1,0 +1,43 @@
+package org.switchboard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AppStartTest {
+  private static final PrintStream QUIET = new PrintStream(OutputStream.nullOutputStream());
+
+  @Test
+  void aPortInUseIsAClearStartUpErrorThatLeavesNothingRunning(@TempDir Path first, @TempDir Path second)
+      throws Exception {
+    try (App holder = App.start(config(first, 0), QUIET); HttpClient client = HttpClient.newHttpClient()) {
+      int port = holder.port();
+      assertThatThrownBy(() -> App.start(config(second, port), QUIET))
+          .isInstanceOf(Config.Invalid.class)
+          .hasMessage("port " + port + " is already in use; stop the process that holds it or choose another port"
+              + " with --http-port (SWITCHBOARD_HTTP_PORT)");
+      HttpResponse<Void> ready = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/readyz"))
+          .build(), HttpResponse.BodyHandlers.discarding());
+      assertThat(ready.statusCode()).isEqualTo(200);
+      // The failed start stopped what it had started: one group-commit thread is left, the holder's.
+      assertThat(Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals("group-commit")))
+          .hasSize(1);
+    }
+  }
+
+  private static Config config(Path dir, int port) {
+    return Config.load(Map.of(), List.of("--http-port", String.valueOf(port), "--data-dir", dir.toString(),
+        "--demo", "false"));
+  }
+}
