@@ -93,7 +93,7 @@ public final class App implements AutoCloseable {
         outbound.completeExceptionally(e);
       }
     });
-    Database db = config.embedded() ? Database.sqlite(config.dataDir())
+    Database db = config.embedded() ? Database.sqlite(usableDataDir(config.dataDir()))
         : Database.postgres(config.dbUrl(), config.dbUser(), config.dbPassword());
     try {
       migrate(db, config);
@@ -163,6 +163,22 @@ public final class App implements AutoCloseable {
     }
     LOG.info("Switchboard listening on port {} ({} database)", http.port(), config.embedded() ? "embedded SQLite" : "PostgreSQL");
     return new App(core, http, timers, safeHttp, clusterSignals);
+  }
+
+  /** The embedded database's directory, created if missing; one that cannot hold it is a setting to change. */
+  private static Path usableDataDir(Path dir) {
+    String problem = null;
+    try {
+      Files.createDirectories(dir);
+      if (!Files.isWritable(dir)) problem = "it is not writable";
+    } catch (java.nio.file.FileAlreadyExistsException e) {
+      problem = "it is a file, not a directory";
+    } catch (IOException e) {
+      problem = "it cannot be created (" + e + ")";
+    }
+    if (problem == null) return dir;
+    throw new Config.Invalid("the data directory " + dir + " cannot be used: " + problem
+        + "; choose another with --data-dir (SWITCHBOARD_DATA_DIR)");
   }
 
   private static void migrate(Database db, Config config) {

@@ -9,6 +9,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +35,18 @@ class AppStartTest {
       assertThat(Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals("group-commit")))
           .hasSize(1);
     }
+  }
+
+  @Test
+  void aDataDirectoryThatCannotHoldTheDatabaseIsAClearStartUpError(@TempDir Path dir) throws Exception {
+    Path file = Files.writeString(dir.resolve("not-a-directory"), "");
+    assertThatThrownBy(() -> App.start(config(file, 0), QUIET))
+        .isInstanceOf(Config.Invalid.class)
+        .hasMessage("the data directory " + file + " cannot be used: it is a file, not a directory; choose another"
+            + " with --data-dir (SWITCHBOARD_DATA_DIR)");
+    assertThatThrownBy(() -> App.start(config(file.resolve("below"), 0), QUIET))
+        .isInstanceOf(Config.Invalid.class)
+        .hasMessageStartingWith("the data directory " + file.resolve("below") + " cannot be used: it cannot be created");
   }
 
   private static Config config(Path dir, int port) {
