@@ -50,6 +50,7 @@ import org.switchboard.runtime.BotRuntime;
 import org.switchboard.store.Database;
 import org.switchboard.store.GroupCommitter;
 import org.switchboard.store.ProjectStore;
+import org.switchboard.store.TriggerStore;
 import org.switchboard.store.QueueStore;
 
 /** One Switchboard node: storage, core services, worker and HTTP, started and stopped in order. */
@@ -57,6 +58,7 @@ public final class App implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(App.class);
   /** Deliveries sent at once; each waits on the network, so virtual threads make this cheap. */
   private static final int DELIVERY_CONCURRENCY = 256;
+  private static final String SECRET_KEY_CHECK = "secret_key_check";
   private final Core core;
   private final HttpServer http;
   private final TimerPoller timers;
@@ -95,13 +97,16 @@ public final class App implements AutoCloseable {
     });
     Database db = config.embedded() ? Database.sqlite(usableDataDir(config.dataDir()))
         : Database.postgres(config.dbUrl(), config.dbUser(), config.dbPassword());
+    Secrets secrets;
     try {
       migrate(db, config);
+      secrets = new Secrets(secretKey(config));
+      requireSealingKey(db, secrets);
     } catch (RuntimeException e) {
       outbound.thenAccept(SafeHttp::close);
+      db.close();
       throw e;
     }
-    Secrets secrets = new Secrets(secretKey(config));
     String adminHash = adminTokenHash(db, config, console);
     PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     GroupCommitter committer = new GroupCommitter(db, metrics);
@@ -233,6 +238,26 @@ public final class App implements AutoCloseable {
     } catch (IOException e) {
       throw new Config.Invalid("cannot read or write " + file + ": " + e.getMessage());
     }
+  }
+
+  /**
+   * The key must open the secrets this database already holds. A database remembers a value sealed with the key of
+   * its first start, so a node with another key (a new SWITCHBOARD_SECRET_KEY, or one generated into a second
+   * node's data directory) stops here instead of failing every authenticated call and signed delivery.
+   */
+  private static void requireSealingKey(Database db, Secrets secrets) {
+    String check = db.read(h -> ProjectStore.setting(h, SECRET_KEY_CHECK))
+        // A database from before the check: a trigger's secret tells, if there is one.
+        .or(() -> db.read(TriggerStore::anySealedSecret))
+        .orElseGet(() -> db.write(h -> ProjectStore.settingIfAbsent(h, SECRET_KEY_CHECK, secrets.encrypt("switchboard"))));
+    try {
+      secrets.decrypt(check);
+    } catch (IllegalStateException e) {
+      throw new Config.Invalid("the secret key is not the one this database's secrets are sealed with; start with"
+          + " that key: the SWITCHBOARD_SECRET_KEY of the nodes already on this database, or the secret.key in the"
+          + " data directory of its first start");
+    }
+    db.write(h -> ProjectStore.settingIfAbsent(h, SECRET_KEY_CHECK, secrets.encrypt("switchboard")));
   }
 
   private static String adminTokenHash(Database db, Config config, PrintStream console) {

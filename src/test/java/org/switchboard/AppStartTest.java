@@ -11,9 +11,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.switchboard.auth.Secrets;
+import org.switchboard.model.Json;
 import org.junit.jupiter.api.io.TempDir;
 
 class AppStartTest {
@@ -49,8 +52,50 @@ class AppStartTest {
         .hasMessageStartingWith("the data directory " + file.resolve("below") + " cannot be used: it cannot be created");
   }
 
+  @Test
+  void aSecretKeyThatCannotOpenTheStoredSecretsIsAClearStartUpError(@TempDir Path dir) {
+    String first = key();
+    try (App app = App.start(config(dir, 0, first), QUIET)) {
+      assertThat(app.port()).isPositive();
+    }
+    assertThatThrownBy(() -> App.start(config(dir, 0, key()), QUIET))
+        .isInstanceOf(Config.Invalid.class)
+        .hasMessageStartingWith("the secret key is not the one this database's secrets are sealed with");
+    try (App again = App.start(config(dir, 0, first), QUIET)) {
+      assertThat(again.port()).isPositive();
+    }
+  }
+
+  @Test
+  void aDatabaseFromBeforeTheCheckIsCheckedAgainstATriggersSecret(@TempDir Path dir) {
+    String first = key();
+    try (App app = App.start(config(dir, 0, first), QUIET)) {
+      var project = app.core().projects().create(Json.object().put("name", "p"));
+      var bot = app.core().bots().create(project.id(), Json.object().put("name", "b").put("key", "b")
+          .put("definition", Demo.FLOW).put("publish", true));
+      app.core().triggers().create(project.id(), Json.object().put("name", "t").put("botId", bot.id()));
+      app.core().db().write(h -> h.execute("DELETE FROM settings WHERE name = 'secret_key_check'"));
+    }
+    assertThatThrownBy(() -> App.start(config(dir, 0, key()), QUIET))
+        .isInstanceOf(Config.Invalid.class)
+        .hasMessageStartingWith("the secret key is not the one this database's secrets are sealed with");
+    try (App again = App.start(config(dir, 0, first), QUIET)) {
+      assertThat(again.port()).isPositive();
+    }
+  }
+
+  private static String key() {
+    return Base64.getEncoder().encodeToString(Secrets.randomKey());
+  }
+
   private static Config config(Path dir, int port) {
-    return Config.load(Map.of(), List.of("--http-port", String.valueOf(port), "--data-dir", dir.toString(),
-        "--demo", "false"));
+    return config(dir, port, null);
+  }
+
+  private static Config config(Path dir, int port, String secretKey) {
+    List<String> flags = new java.util.ArrayList<>(List.of("--http-port", String.valueOf(port), "--data-dir",
+        dir.toString(), "--demo", "false"));
+    if (secretKey != null) flags.addAll(List.of("--secret-key", secretKey));
+    return Config.load(Map.of(), flags);
   }
 }

@@ -67,6 +67,11 @@ public final class TriggerStore {
     return m;
   }
 
+  /** Any one trigger's sealed secret: a start checks that its key opens the secrets already stored. */
+  public static Optional<String> anySealedSecret(Handle h) {
+    return h.createQuery("SELECT secret_enc FROM triggers LIMIT 1").mapTo(String.class).findOne();
+  }
+
   public static Optional<Trigger> find(Handle h, String id) {
     return h.createQuery("SELECT * FROM triggers WHERE id = :id").bind("id", id).map(TRIGGER).findOne();
   }
