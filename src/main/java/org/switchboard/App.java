@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
@@ -64,9 +65,12 @@ public final class App implements AutoCloseable {
   private final TimerPoller timers;
   private final SafeHttp outboundHttp;
   private final AutoCloseable clusterSignals;
+  private final Closeable dataDir;
 
-  private App(Core core, HttpServer http, TimerPoller timers, SafeHttp outboundHttp, AutoCloseable clusterSignals) {
+  private App(Core core, HttpServer http, TimerPoller timers, SafeHttp outboundHttp, AutoCloseable clusterSignals,
+      Closeable dataDir) {
     this.clusterSignals = clusterSignals;
+    this.dataDir = dataDir;
     this.core = core;
     this.http = http;
     this.timers = timers;
@@ -85,6 +89,16 @@ public final class App implements AutoCloseable {
   }
 
   public static App start(Config config, PrintStream console, Options options) {
+    Closeable dataDir = config.embedded() ? DataDir.claim(config.dataDir()) : () -> {};
+    try {
+      return start(config, console, options, dataDir);
+    } catch (RuntimeException | Error e) {
+      closeQuietly(dataDir, "the data directory's lock");
+      throw e;
+    }
+  }
+
+  private static App start(Config config, PrintStream console, Options options, Closeable dataDir) {
     Clock clock = Clock.systemUTC();
     // The outbound client needs nothing else: it starts on the other core while the database opens and migrates.
     java.util.concurrent.CompletableFuture<SafeHttp> outbound = new java.util.concurrent.CompletableFuture<>();
@@ -95,7 +109,7 @@ public final class App implements AutoCloseable {
         outbound.completeExceptionally(e);
       }
     });
-    Database db = config.embedded() ? Database.sqlite(usableDataDir(config.dataDir()))
+    Database db = config.embedded() ? Database.sqlite(config.dataDir())
         : Database.postgres(config.dbUrl(), config.dbUser(), config.dbPassword());
     Secrets secrets;
     try {
@@ -163,27 +177,11 @@ public final class App implements AutoCloseable {
     try {
       http = new HttpServer(core).start("0.0.0.0", config.httpPort());
     } catch (RuntimeException e) {
-      new App(core, null, timers, safeHttp, clusterSignals).close(); // what has started stops again
+      new App(core, null, timers, safeHttp, clusterSignals, () -> {}).close(); // what has started stops again
       throw e;
     }
     LOG.info("Switchboard listening on port {} ({} database)", http.port(), config.embedded() ? "embedded SQLite" : "PostgreSQL");
-    return new App(core, http, timers, safeHttp, clusterSignals);
-  }
-
-  /** The embedded database's directory, created if missing; one that cannot hold it is a setting to change. */
-  private static Path usableDataDir(Path dir) {
-    String problem = null;
-    try {
-      Files.createDirectories(dir);
-      if (!Files.isWritable(dir)) problem = "it is not writable";
-    } catch (java.nio.file.FileAlreadyExistsException e) {
-      problem = "it is a file, not a directory";
-    } catch (IOException e) {
-      problem = "it cannot be created (" + e + ")";
-    }
-    if (problem == null) return dir;
-    throw new Config.Invalid("the data directory " + dir + " cannot be used: " + problem
-        + "; choose another with --data-dir (SWITCHBOARD_DATA_DIR)");
+    return new App(core, http, timers, safeHttp, clusterSignals, dataDir);
   }
 
   private static void migrate(Database db, Config config) {
@@ -292,13 +290,18 @@ public final class App implements AutoCloseable {
     core.worker().stop(3_000);
     core.dispatcher().stop(2_000);
     outboundHttp.close();
-    try {
-      clusterSignals.close();
-    } catch (Exception e) {
-      LOG.debug("closing cluster signals: {}", e.getMessage());
-    }
+    closeQuietly(clusterSignals, "cluster signals");
     core.committer().close();
     core.db().close();
+    closeQuietly(dataDir, "the data directory's lock");
     LOG.info("stopped");
+  }
+
+  private static void closeQuietly(AutoCloseable resource, String what) {
+    try {
+      resource.close();
+    } catch (Exception e) {
+      LOG.debug("closing {}: {}", what, e.getMessage());
+    }
   }
 }

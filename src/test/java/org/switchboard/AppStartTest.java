@@ -41,6 +41,20 @@ class AppStartTest {
   }
 
   @Test
+  void aDataDirectoryInUseByAnotherNodeIsRefusedUntilThatNodeStops(@TempDir Path dir) {
+    try (App first = App.start(config(dir, 0), QUIET)) {
+      assertThatThrownBy(() -> App.start(config(dir, 0), QUIET))
+          .isInstanceOf(Config.Invalid.class)
+          .hasMessage("the data directory " + dir + " cannot be used: another Switchboard node is using it; stop that"
+              + " node, or give this one another directory; choose another with --data-dir (SWITCHBOARD_DATA_DIR)");
+      assertThat(first.port()).isPositive();
+    }
+    try (App next = App.start(config(dir, 0), QUIET)) {
+      assertThat(next.port()).isPositive();
+    }
+  }
+
+  @Test
   void aDataDirectoryThatCannotHoldTheDatabaseIsAClearStartUpError(@TempDir Path dir) throws Exception {
     Path file = Files.writeString(dir.resolve("not-a-directory"), "");
     assertThatThrownBy(() -> App.start(config(file, 0), QUIET))
