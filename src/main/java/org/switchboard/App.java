@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.util.Base64;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.switchboard.auth.Access;
@@ -244,18 +245,23 @@ public final class App implements AutoCloseable {
    * node's data directory) stops here instead of failing every authenticated call and signed delivery.
    */
   private static void requireSealingKey(Database db, Secrets secrets) {
-    String check = db.read(h -> ProjectStore.setting(h, SECRET_KEY_CHECK))
-        // A database from before the check: a trigger's secret tells, if there is one.
-        .or(() -> db.read(TriggerStore::anySealedSecret))
-        .orElseGet(() -> db.write(h -> ProjectStore.settingIfAbsent(h, SECRET_KEY_CHECK, secrets.encrypt("switchboard"))));
+    Optional<String> remembered = db.read(h -> ProjectStore.setting(h, SECRET_KEY_CHECK));
+    // A database from before the check: a trigger's secret tells, if there is one.
+    remembered.or(() -> db.read(TriggerStore::anySealedSecret)).ifPresent(sealed -> requireOpens(secrets, sealed));
+    if (remembered.isEmpty()) {
+      // Nodes starting together store one value; the one stored first is the one every node must open.
+      requireOpens(secrets, db.write(h -> ProjectStore.settingIfAbsent(h, SECRET_KEY_CHECK, secrets.encrypt("switchboard"))));
+    }
+  }
+
+  private static void requireOpens(Secrets secrets, String sealed) {
     try {
-      secrets.decrypt(check);
+      secrets.decrypt(sealed);
     } catch (IllegalStateException e) {
       throw new Config.Invalid("the secret key is not the one this database's secrets are sealed with; start with"
           + " that key: the SWITCHBOARD_SECRET_KEY of the nodes already on this database, or the secret.key in the"
           + " data directory of its first start");
     }
-    db.write(h -> ProjectStore.settingIfAbsent(h, SECRET_KEY_CHECK, secrets.encrypt("switchboard")));
   }
 
   private static String adminTokenHash(Database db, Config config, PrintStream console) {

@@ -36,7 +36,7 @@ final class DataDir {
     } catch (IOException ignored) {
       // the refusal below is what matters
     }
-    throw invalid(dir, "another Switchboard node is using it; stop that node, or give this one another directory");
+    throw invalid(dir, "another Switchboard node is using it (stop that node first)");
   }
 
   private static void usable(Path dir) {

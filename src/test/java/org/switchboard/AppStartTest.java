@@ -45,8 +45,8 @@ class AppStartTest {
     try (App first = App.start(config(dir, 0), QUIET)) {
       assertThatThrownBy(() -> App.start(config(dir, 0), QUIET))
           .isInstanceOf(Config.Invalid.class)
-          .hasMessage("the data directory " + dir + " cannot be used: another Switchboard node is using it; stop that"
-              + " node, or give this one another directory; choose another with --data-dir (SWITCHBOARD_DATA_DIR)");
+          .hasMessage("the data directory " + dir + " cannot be used: another Switchboard node is using it (stop that"
+              + " node first); choose another with --data-dir (SWITCHBOARD_DATA_DIR)");
       assertThat(first.port()).isPositive();
     }
     try (App next = App.start(config(dir, 0), QUIET)) {
