@@ -110,13 +110,30 @@ public final class App implements AutoCloseable {
         outbound.completeExceptionally(e);
       }
     });
-    Database db = config.embedded() ? Database.sqlite(config.dataDir())
-        : Database.postgres(config.dbUrl(), config.dbUser(), config.dbPassword());
+    Database db;
+    try {
+      db = config.embedded() ? Database.sqlite(config.dataDir())
+          : Database.postgres(config.dbUrl(), config.dbUser(), config.dbPassword());
+    } catch (Database.Unopenable e) {
+      outbound.thenAccept(SafeHttp::close);
+      throw new Config.Invalid("the embedded database " + e.getMessage() + "; restore it from a backup"
+          + " (docs/deploy.md), or choose another data directory with --data-dir (SWITCHBOARD_DATA_DIR)");
+    }
     Secrets secrets;
     try {
       migrate(db, config);
+      Path keyFile = config.dataDir().resolve("secret.key");
+      boolean generating = config.secretKey() == null && !Files.exists(keyFile);
       secrets = new Secrets(secretKey(config));
-      requireSealingKey(db, secrets);
+      try {
+        requireSealingKey(db, secrets);
+      } catch (Config.Invalid e) {
+        if (!generating) throw e;
+        // A key made up now cannot be the right one: leave the directory as it was and say what is missing.
+        deleteQuietly(keyFile);
+        throw new Config.Invalid("no secret key is set and " + keyFile + " is missing, but this database's secrets"
+            + " are sealed with one; put that secret.key back into the data directory, or set SWITCHBOARD_SECRET_KEY");
+      }
     } catch (RuntimeException e) {
       outbound.thenAccept(SafeHttp::close);
       db.close();
@@ -301,6 +318,14 @@ public final class App implements AutoCloseable {
     core.db().close();
     closeQuietly(dataDir, "the data directory's lock");
     LOG.info("stopped");
+  }
+
+  private static void deleteQuietly(Path file) {
+    try {
+      Files.deleteIfExists(file);
+    } catch (IOException e) {
+      LOG.debug("deleting {}: {}", file, e.getMessage());
+    }
   }
 
   private static void closeQuietly(AutoCloseable resource, String what) {

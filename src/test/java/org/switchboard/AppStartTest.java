@@ -67,6 +67,17 @@ class AppStartTest {
   }
 
   @Test
+  void aDatabaseFileSqliteCannotOpenIsAClearStartUpError(@TempDir Path dir) throws Exception {
+    Files.write(dir.resolve("switchboard.db"), new byte[8192]);
+    Files.writeString(dir.resolve("switchboard.db"), "not a database", java.nio.file.StandardOpenOption.WRITE);
+    assertThatThrownBy(() -> App.start(config(dir, 0), QUIET))
+        .isInstanceOf(Config.Invalid.class)
+        .hasMessageStartingWith("the embedded database " + dir.resolve("switchboard.db") + " cannot be opened: ")
+        .hasMessageContaining("SQLITE_NOTADB")
+        .hasMessageEndingWith("or choose another data directory with --data-dir (SWITCHBOARD_DATA_DIR)");
+  }
+
+  @Test
   void aSecretKeyThatCannotOpenTheStoredSecretsIsAClearStartUpError(@TempDir Path dir) {
     String first = key();
     try (App app = App.start(config(dir, 0, first), QUIET)) {
@@ -96,6 +107,20 @@ class AppStartTest {
     try (App again = App.start(config(dir, 0, first), QUIET)) {
       assertThat(again.port()).isPositive();
     }
+  }
+
+  @Test
+  void aRestoredDatabaseWithoutItsKeyFileSaysSoAndLeavesNoMadeUpKeyBehind(@TempDir Path dir) throws Exception {
+    try (App app = App.start(config(dir, 0), QUIET)) {
+      assertThat(dir.resolve("secret.key")).exists(); // generated on the first start
+    }
+    Files.delete(dir.resolve("secret.key"));
+    assertThatThrownBy(() -> App.start(config(dir, 0), QUIET))
+        .isInstanceOf(Config.Invalid.class)
+        .hasMessage("no secret key is set and " + dir.resolve("secret.key") + " is missing, but this database's"
+            + " secrets are sealed with one; put that secret.key back into the data directory, or set"
+            + " SWITCHBOARD_SECRET_KEY");
+    assertThat(dir.resolve("secret.key")).doesNotExist();
   }
 
   private static String key() {

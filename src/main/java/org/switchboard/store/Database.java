@@ -2,6 +2,7 @@ package org.switchboard.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.pool.HikariPool;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -71,6 +72,11 @@ public final class Database implements AutoCloseable {
     }
   }
 
+  /** The embedded database's file exists but SQLite cannot open it (not a database, or unreadable). */
+  public static final class Unopenable extends RuntimeException {
+    Unopenable(String message, Throwable cause) { super(message, cause); }
+  }
+
   public static Database sqlite(Path dataDir) {
     try {
       Files.createDirectories(dataDir);
@@ -92,7 +98,14 @@ public final class Database implements AutoCloseable {
     config.setMaximumPoolSize(8);
     config.setConnectionTimeout(10_000);
     config.setMaxLifetime(0); // a local file does not go stale, and each connection keeps its prepared statements
-    Database db = new Database(new HikariDataSource(config), Dialect.SQLITE);
+    HikariDataSource pool;
+    try {
+      pool = new HikariDataSource(config);
+    } catch (HikariPool.PoolInitializationException e) {
+      Throwable cause = e.getCause() != null ? e.getCause() : e;
+      throw new Unopenable(dataDir.resolve("switchboard.db") + " cannot be opened: " + cause.getMessage(), e);
+    }
+    Database db = new Database(pool, Dialect.SQLITE);
     db.jdbi.setStatementBuilderFactory(new CachedStatements());
     db.wal = dataDir.resolve("switchboard.db-wal").toAbsolutePath();
     return db;
