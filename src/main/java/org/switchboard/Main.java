@@ -11,17 +11,15 @@ public final class Main {
   public static void main(String[] args) {
     List<String> rest = args.length == 0 ? List.of() : Arrays.asList(args).subList(1, args.length);
     String command = args.length == 0 ? "serve" : args[0];
-    if (command.equals("help") || command.equals("--help")) {
-      System.out.println("usage: switchboard serve [--http-port 8080] [--data-dir ./data] [--db-url jdbc:postgresql://...]");
-      System.out.println("       every --flag mirrors a SWITCHBOARD_* variable, e.g. --max-body-bytes for SWITCHBOARD_MAX_BODY_BYTES");
-      System.out.println("       switchboard rehearse   (start on a scratch directory, fire the demo trigger once, stop)");
+    if (List.of("help", "--help", "-h").contains(command) || rest.contains("--help") || rest.contains("-h")) {
+      System.out.print(usage());
       return;
     }
     if (command.equals("rehearse")) {
       rehearse();
       return;
     }
-    if (!command.equals("serve")) fail("unknown command '" + command + "'; try 'serve'");
+    if (!command.equals("serve")) fail("unknown command '" + command + "'; try 'serve' or 'help'");
     Config config;
     try {
       config = Config.load(System.getenv(), rest);
@@ -48,6 +46,20 @@ public final class Main {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /** Every flag, from the list Config accepts, so the help cannot drift from what is accepted. */
+  static String usage() {
+    StringBuilder out = new StringBuilder("""
+        usage: switchboard serve [--flag value ...]   run a node (README.md, "Configuration", says what each does)
+               switchboard rehearse                   start on a scratch directory, fire the demo trigger once, stop
+        flags of serve (each also read from the SWITCHBOARD_* variable named beside it; a flag wins):
+        """);
+    for (String variable : Config.KNOWN) {
+      String flag = "--" + variable.substring("SWITCHBOARD_".length()).toLowerCase().replace('_', '-');
+      out.append("  ").append(flag).append(" ".repeat(Math.max(1, 28 - flag.length()))).append(variable).append('\n');
+    }
+    return out.toString();
   }
 
   private static void rehearse() {
