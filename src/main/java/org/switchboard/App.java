@@ -8,15 +8,9 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.Closeable;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
-import java.util.Base64;
-import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.switchboard.auth.Access;
@@ -52,7 +46,6 @@ import org.switchboard.runtime.BotRuntime;
 import org.switchboard.store.Database;
 import org.switchboard.store.GroupCommitter;
 import org.switchboard.store.ProjectStore;
-import org.switchboard.store.TriggerStore;
 import org.switchboard.store.QueueStore;
 
 /** One Switchboard node: storage, core services, worker and HTTP, started and stopped in order. */
@@ -60,7 +53,6 @@ public final class App implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(App.class);
   /** Deliveries sent at once; each waits on the network, so virtual threads make this cheap. */
   private static final int DELIVERY_CONCURRENCY = 256;
-  private static final String SECRET_KEY_CHECK = "secret_key_check";
   private final Core core;
   private final HttpServer http;
   private final TimerPoller timers;
@@ -122,18 +114,7 @@ public final class App implements AutoCloseable {
     Secrets secrets;
     try {
       migrate(db, config);
-      Path keyFile = config.dataDir().resolve("secret.key");
-      boolean generating = config.secretKey() == null && !Files.exists(keyFile);
-      secrets = new Secrets(secretKey(config));
-      try {
-        requireSealingKey(db, secrets);
-      } catch (Config.Invalid e) {
-        if (!generating) throw e;
-        // A key made up now cannot be the right one: leave the directory as it was and say what is missing.
-        deleteQuietly(keyFile);
-        throw new Config.Invalid("no secret key is set and " + keyFile + " is missing, but this database's secrets"
-            + " are sealed with one; put that secret.key back into the data directory, or set SWITCHBOARD_SECRET_KEY");
-      }
+      secrets = SecretKey.open(config, db);
     } catch (RuntimeException e) {
       outbound.thenAccept(SafeHttp::close);
       db.close();
@@ -222,65 +203,6 @@ public final class App implements AutoCloseable {
     }
   }
 
-  private static byte[] secretKey(Config config) {
-    if (config.secretKey() != null) {
-      try {
-        byte[] key = Base64.getDecoder().decode(config.secretKey().replace('-', '+').replace('_', '/'));
-        if (key.length == 32) return key;
-      } catch (IllegalArgumentException ignored) {
-        // reported below
-      }
-      throw new Config.Invalid("SWITCHBOARD_SECRET_KEY must be 32 bytes in base64 (openssl rand -base64 32)");
-    }
-    Path file = config.dataDir().resolve("secret.key");
-    try {
-      if (Files.exists(file)) {
-        byte[] key = Base64.getDecoder().decode(Files.readString(file).trim());
-        if (key.length != 32) throw new Config.Invalid(file + " does not hold a 32-byte key");
-        return key;
-      }
-      if (!config.embedded()) {
-        LOG.warn("SWITCHBOARD_SECRET_KEY is not set; generated {}. Every node sharing this database needs the same key.", file);
-      }
-      Files.createDirectories(config.dataDir());
-      byte[] key = Secrets.randomKey();
-      Files.writeString(file, Base64.getEncoder().encodeToString(key));
-      try {
-        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-      } catch (UnsupportedOperationException ignored) {
-        // not a POSIX file system
-      }
-      return key;
-    } catch (IOException e) {
-      throw new Config.Invalid("cannot read or write " + file + ": " + e.getMessage());
-    }
-  }
-
-  /**
-   * The key must open the secrets this database already holds. A database remembers a value sealed with the key of
-   * its first start, so a node with another key (a new SWITCHBOARD_SECRET_KEY, or one generated into a second
-   * node's data directory) stops here instead of failing every authenticated call and signed delivery.
-   */
-  private static void requireSealingKey(Database db, Secrets secrets) {
-    Optional<String> remembered = db.read(h -> ProjectStore.setting(h, SECRET_KEY_CHECK));
-    // A database from before the check: a trigger's secret tells, if there is one.
-    remembered.or(() -> db.read(TriggerStore::anySealedSecret)).ifPresent(sealed -> requireOpens(secrets, sealed));
-    if (remembered.isEmpty()) {
-      // Nodes starting together store one value; the one stored first is the one every node must open.
-      requireOpens(secrets, db.write(h -> ProjectStore.settingIfAbsent(h, SECRET_KEY_CHECK, secrets.encrypt("switchboard"))));
-    }
-  }
-
-  private static void requireOpens(Secrets secrets, String sealed) {
-    try {
-      secrets.decrypt(sealed);
-    } catch (IllegalStateException e) {
-      throw new Config.Invalid("the secret key is not the one this database's secrets are sealed with; start with"
-          + " that key: the SWITCHBOARD_SECRET_KEY of the nodes already on this database, or the secret.key in the"
-          + " data directory of its first start");
-    }
-  }
-
   private static String adminTokenHash(Database db, Config config, PrintStream console) {
     if (config.adminToken() != null) return Secrets.hash(config.adminToken());
     var stored = db.read(h -> ProjectStore.setting(h, Access.ADMIN_TOKEN_HASH));
@@ -318,14 +240,6 @@ public final class App implements AutoCloseable {
     core.db().close();
     closeQuietly(dataDir, "the data directory's lock");
     LOG.info("stopped");
-  }
-
-  private static void deleteQuietly(Path file) {
-    try {
-      Files.deleteIfExists(file);
-    } catch (IOException e) {
-      LOG.debug("deleting {}: {}", file, e.getMessage());
-    }
   }
 
   private static void closeQuietly(AutoCloseable resource, String what) {
