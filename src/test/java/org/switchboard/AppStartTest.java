@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.switchboard.auth.Secrets;
 import org.switchboard.model.Json;
+import org.switchboard.support.Pg;
 
 class AppStartTest {
   private static final PrintStream QUIET = new PrintStream(OutputStream.nullOutputStream());
@@ -92,6 +93,21 @@ class AppStartTest {
   }
 
   @Test
+  void aSecondPostgresNodeThatGeneratedItsOwnKeyIsRefusedWhileTheFirstServes(@TempDir Path first,
+      @TempDir Path second) {
+    Pg.Target pg = Pg.freshDatabase();
+    // Neither node has SWITCHBOARD_SECRET_KEY: each would generate its own into its data directory.
+    try (App node = App.start(postgres(first, pg), QUIET)) {
+      assertThatThrownBy(() -> App.start(postgres(second, pg), QUIET))
+          .isInstanceOf(Config.Invalid.class)
+          .hasMessage("no secret key is set and " + second.resolve("secret.key") + " is missing, but this"
+              + " database's secrets are sealed with one; put that secret.key back into the data directory, or set"
+              + " SWITCHBOARD_SECRET_KEY");
+      assertThat(node.port()).isPositive();
+    }
+  }
+
+  @Test
   void aDatabaseFromBeforeTheCheckIsCheckedAgainstATriggersSecret(@TempDir Path dir) {
     String first = key();
     try (App app = App.start(config(dir, 0, first), QUIET)) {
@@ -133,6 +149,14 @@ class AppStartTest {
 
   private static Config config(Path dir, int port) {
     return config(dir, port, null);
+  }
+
+  private static Config postgres(Path dir, Pg.Target pg) {
+    List<String> flags = new java.util.ArrayList<>(List.of("--http-port", "0", "--data-dir", dir.toString(),
+        "--demo", "false", "--db-url", pg.url()));
+    if (pg.user() != null) flags.addAll(List.of("--db-user", pg.user()));
+    if (pg.password() != null) flags.addAll(List.of("--db-password", pg.password()));
+    return Config.load(Map.of(), flags);
   }
 
   private static Config config(Path dir, int port, String secretKey) {
