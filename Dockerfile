@@ -19,8 +19,8 @@ RUN apt-get update && apt-get install -y --no-install-recommends openjdk-21-jre-
     && mkdir -p /var/lib/switchboard && chown switchboard /var/lib/switchboard
 COPY --from=build /src/target/switchboard.jar /opt/switchboard/switchboard.jar
 # Start-up archive: a rehearsal (a start on a scratch directory, the demo trigger fired once, a stop) writes the classes
-# a start loads, and every container start maps them (docs/decisions.md, "Start-up archive"). If it fails, the image
-# has no archive and the JVM starts as before; the ENTRYPOINT's flags are then silent.
+# a start loads, and every container start maps them (docs/decisions.md, "A start-up archive of the jar's classes").
+# If it fails, the image has no archive and the JVM starts as before; the ENTRYPOINT's flags are then silent.
 RUN timeout 180 java -XX:+UseParallelGC -XX:ArchiveClassesAtExit=/opt/switchboard/switchboard.jsa \
       -Xlog:cds=off,cds+dynamic=off -jar /opt/switchboard/switchboard.jar rehearse \
     || rm -f /opt/switchboard/switchboard.jsa

@@ -20,7 +20,8 @@ import org.switchboard.model.Json;
 /**
  * {@code switchboard rehearse}: a start, the demo trigger fired once over loopback, and a stop, on a scratch
  * directory. The launcher runs it under {@code -XX:ArchiveClassesAtExit} to write the start-up archive, so no
- * serving process ever runs in the JVM's archive-dumping mode (docs/decisions.md, "Start-up archive").
+ * serving process ever runs in the JVM's archive-dumping mode (docs/decisions.md, "A start-up archive of the jar's
+ * classes").
  */
 final class Rehearsal {
   private Rehearsal() {}

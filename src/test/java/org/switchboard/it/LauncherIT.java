@@ -30,7 +30,8 @@ class LauncherIT {
     try {
       Launched first = archiveOptions(javaOptions);
       assertThat(first.log()).contains("rehearsing");
-      // The server only maps the archive; it never writes one (docs/decisions.md, "Start-up archive").
+      // The server only maps the archive; it never writes one (docs/decisions.md, "A start-up archive of the jar's
+      // classes").
       assertThat(first.options()).contains("-XX:SharedArchiveFile=")
           .doesNotContain("AutoCreateSharedArchive").doesNotContain("ArchiveClassesAtExit");
       Path archive = Path.of(first.options().replaceAll(".*-XX:SharedArchiveFile=(\\S+).*", "$1"));
