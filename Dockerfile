@@ -16,7 +16,7 @@ FROM debian:trixie-slim
 RUN apt-get update && apt-get install -y --no-install-recommends openjdk-21-jre-headless curl \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --system --uid 10001 --home-dir /var/lib/switchboard switchboard \
-    && mkdir -p /var/lib/switchboard && chown switchboard /var/lib/switchboard
+    && mkdir -p /var/lib/switchboard && chown switchboard /var/lib/switchboard && chmod 700 /var/lib/switchboard
 COPY --from=build /src/target/switchboard.jar /opt/switchboard/switchboard.jar
 # Start-up archive: a rehearsal (a start on a scratch directory, the demo trigger fired once, a stop) writes the classes
 # a start loads, and every container start maps them (docs/decisions.md, "A start-up archive of the jar's classes").

@@ -56,6 +56,15 @@ class AppStartTest {
   }
 
   @Test
+  void aNewDataDirectoryIsPrivateToItsUser(@TempDir Path parent) throws Exception {
+    Path dir = parent.resolve("new").resolve("data");
+    try (App app = App.start(config(dir, 0), QUIET)) {
+      assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)))
+          .isEqualTo("rwx------");
+    }
+  }
+
+  @Test
   void aDataDirectoryThatCannotHoldTheDatabaseIsAClearStartUpError(@TempDir Path dir) throws Exception {
     Path file = Files.writeString(dir.resolve("not-a-directory"), "");
     assertThatThrownBy(() -> App.start(config(file, 0), QUIET))
