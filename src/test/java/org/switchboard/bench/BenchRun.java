@@ -27,7 +27,6 @@ public final class BenchRun {
   private final List<String> jvmOptions;
   /** A node's options: the server's JVM options and those of ./switchboard serve's start-up archive. */
   private final List<String> nodeOptions;
-  private final boolean archived;
   private final Path work;
   private final Report report = new Report();
 
@@ -38,7 +37,6 @@ public final class BenchRun {
     this.jvmOptions = words(options);
     this.nodeOptions = new java.util.ArrayList<>(jvmOptions);
     nodeOptions.addAll(words(System.getProperty("switchboard.archiveOpts", "").trim()));
-    this.archived = nodeOptions.size() > jvmOptions.size();
     this.work = Files.createTempDirectory("switchboard-bench");
   }
 
@@ -91,7 +89,7 @@ public final class BenchRun {
   private int measureSeconds() { return quick ? 5 : 15; }
 
   private void run() throws Exception {
-    report.header(jvmOptions, archived, quick);
+    report.header(jvmOptions, nodeOptions.size() > jvmOptions.size(), quick);
     double ceiling = ceiling();
     report.line("ceiling: bare Jetty, read body, 202", "%,.0f req/s".formatted(ceiling), "", null);
 
