@@ -46,7 +46,7 @@ public final class OutboxStore {
   public static void insertNotifications(Handle h, List<NewNotification> notifications) {
     List<Object[]> rows = new ArrayList<>();
     for (FeedPages.Page page : FeedPages.pages(notifications)) {
-      rows.add(new Object[] {page.projectId(), page.firstSeq(), page.lastSeq(), page.entries()});
+      rows.add(new Object[] {page.projectId(), page.firstSeq(), page.lastSeq(), page.packed()});
     }
     Sql.batch(h, FeedPages.INSERT, rows);
   }
@@ -109,7 +109,7 @@ public final class OutboxStore {
 
   /** A row of {@code feed_pages} (its first seq and entries) as the entries it holds. */
   private static RowMapper<List<FeedPages.Entry>> page(String projectId) {
-    return (rs, ctx) -> FeedPages.entries(projectId, rs.getLong("first_seq"), rs.getString("entries"));
+    return (rs, ctx) -> FeedPages.entries(projectId, rs.getLong("first_seq"), rs.getBytes("entries"));
   }
 
   /** A project's notifications after {@code afterSeq}, oldest first, at most {@code limit}. */

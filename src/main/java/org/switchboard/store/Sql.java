@@ -85,6 +85,7 @@ final class Sql {
       case String text -> statement.setString(index, text);
       case Long number -> statement.setLong(index, number);
       case Integer number -> statement.setInt(index, number);
+      case byte[] bytes -> statement.setBytes(index, bytes);
       default -> throw new IllegalArgumentException("unsupported parameter type " + value.getClass());
     }
   }

@@ -59,7 +59,7 @@ final class Prefill {
 
   private static void flush(List<OutboxStore.NewNotification> notifications, PreparedStatement page,
                             PreparedStatement... rows) throws java.sql.SQLException {
-    for (FeedPages.Page p : FeedPages.pages(notifications)) set(page, p.projectId(), p.firstSeq(), p.lastSeq(), p.entries());
+    for (FeedPages.Page p : FeedPages.pages(notifications)) set(page, p.projectId(), p.firstSeq(), p.lastSeq(), p.packed());
     notifications.clear();
     page.executeBatch();
     for (PreparedStatement s : rows) s.executeBatch();

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.switchboard.store.FeedPages;
 import org.switchboard.support.LocalServer;
 import org.switchboard.support.TestApp;
 
@@ -126,7 +127,8 @@ class WebhookDeliveryTest extends DeliveryTestBase {
     assertThat(created.get("data").get("message").get("payload").get("text").asText()).isEqualTo("reply 7");
     // The rows hold references: the payload and the message text are stored in their own tables only.
     List<String> stored = app.app.core().db().read(h -> h.createQuery(
-        "SELECT entries FROM feed_pages WHERE project_id = :p").bind("p", project).mapTo(String.class).list());
+        "SELECT entries FROM feed_pages WHERE project_id = :p").bind("p", project).mapTo(byte[].class).list())
+        .stream().map(page -> new String(FeedPages.inflate(page), StandardCharsets.UTF_8)).toList();
     assertThat(stored).isNotEmpty().noneMatch(d -> d.contains("only-in-the-event-row") || d.contains("reply 7"));
   }
 

@@ -109,15 +109,22 @@ class FeedPagesTest {
         null, null, 0, null);
   }
 
+  /** Opens {@link #db} on a database migrated up to {@code version} only, and a plain connection to it. */
+  private Connection migratedTo(DbKind kind, Path dir, String version) throws java.sql.SQLException {
+    db = open(kind, dir);
+    String url = kind == DbKind.SQLITE ? "jdbc:sqlite:" + dir.resolve("switchboard.db") : pg.url();
+    String user = pg == null ? null : pg.user();
+    String password = pg == null ? null : pg.password();
+    Flyway.configure().dataSource(url, user, password)
+        .locations("classpath:db/migration", "classpath:org/switchboard/store/migration").target(version).load().migrate();
+    return DriverManager.getConnection(url, user, password);
+  }
+
   @ParameterizedTest
   @EnumSource(DbKind.class)
   void notificationsStoredOneARowBeforeThePagesReadBackTheSame(DbKind kind, @org.junit.jupiter.api.io.TempDir Path dir)
       throws Exception {
-    db = open(kind, dir);
-    String url = kind == DbKind.SQLITE ? "jdbc:sqlite:" + dir.resolve("switchboard.db") : null;
-    Flyway.configure().dataSource(url != null ? url : pg.url(), pg == null ? null : pg.user(), pg == null ? null : pg.password())
-        .locations("classpath:db/migration").target("10").load().migrate();
-    try (Connection c = url != null ? DriverManager.getConnection(url) : DriverManager.getConnection(pg.url(), pg.user(), pg.password());
+    try (Connection c = migratedTo(kind, dir, "10");
          PreparedStatement insert = c.prepareStatement("INSERT INTO notifications (id, project_id, seq, topic, conversation_id, "
              + "bot_id, contact_external_id, data, event_id, message_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
       for (int seq = 1; seq <= 200; seq++) {
@@ -139,5 +146,49 @@ class FeedPagesTest {
     assertThat(second.data().get("message").get("payload").get("text").asText()).isEqualTo("old copy");
     List<Notification> overTheGap = db.read(h -> OutboxStore.feedAfter(h, PROJECT, 149, 2));
     assertThat(overTheGap).extracting(Notification::seq).containsExactly(151L, 152L);
+  }
+
+  @ParameterizedTest
+  @EnumSource(DbKind.class)
+  void pagesWrittenAsJsonBeforeTheyWereDeflatedReadBackTheSame(DbKind kind, @org.junit.jupiter.api.io.TempDir Path dir)
+      throws Exception {
+    List<FeedPages.Page> pages = new ArrayList<>(FeedPages.pages(numbered(PROJECT, 1, 300)));
+    pages.addAll(FeedPages.pages(numbered("prj_b", 1, 10)));
+    try (Connection c = migratedTo(kind, dir, "11");
+         PreparedStatement insert = c.prepareStatement(FeedPages.INSERT)) {
+      for (FeedPages.Page page : pages) {
+        insert.setString(1, page.projectId());
+        insert.setLong(2, page.firstSeq());
+        insert.setLong(3, page.lastSeq());
+        insert.setString(4, page.entries()); // as version 11 stored them
+        insert.addBatch();
+      }
+      insert.executeBatch();
+    }
+    db.migrate();
+    List<Notification> feed = db.read(h -> OutboxStore.feedAfter(h, PROJECT, 0, 1_000));
+    assertThat(feed).extracting(Notification::seq).containsExactlyElementsOf(LongStream.rangeClosed(1, 300).boxed().toList());
+    assertThat(feed.get(130).data().get("text").asText()).isEqualTo("quote \" and é");
+    assertThat(feed.get(131).data()).isEqualTo(feed.get(130).data()); // seq 132 shares 131's data
+    List<Notification> other = db.read(h -> OutboxStore.feedAfter(h, "prj_b", 0, 100));
+    assertThat(other).hasSize(10);
+    store(numbered(PROJECT, 301, 310)); // and new pages go on from there
+    List<Notification> acrossTheMigration = db.read(h -> OutboxStore.feedAfter(h, PROJECT, 295, 100));
+    assertThat(acrossTheMigration).extracting(Notification::seq)
+        .containsExactlyElementsOf(LongStream.rangeClosed(296, 310).boxed().toList());
+  }
+
+  @ParameterizedTest
+  @EnumSource(DbKind.class)
+  void aPageIsStoredDeflated(DbKind kind, @org.junit.jupiter.api.io.TempDir Path dir) {
+    db = open(kind, dir);
+    db.migrate();
+    List<OutboxStore.NewNotification> notifications = numbered(PROJECT, 1, 128);
+    store(notifications);
+    byte[] stored = db.read(h -> h.createQuery("SELECT entries FROM feed_pages WHERE project_id = :p").bind("p", PROJECT)
+        .mapTo(byte[].class).one());
+    String json = FeedPages.pages(notifications).getFirst().entries();
+    assertThat(new String(FeedPages.inflate(stored), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(json);
+    assertThat(stored.length).isLessThan(json.length() / 4);
   }
 }
