@@ -25,7 +25,8 @@ public final class V12__Feed_pages_deflated extends BaseJavaMigration {
           + "PRIMARY KEY (project_id, first_seq))");
     }
     try (Statement read = c.createStatement();
-         PreparedStatement insert = c.prepareStatement(FeedPages.INSERT.replace("feed_pages", "feed_pages_deflated"))) {
+         PreparedStatement insert = c.prepareStatement("INSERT INTO feed_pages_deflated (project_id, first_seq, last_seq, "
+             + "entries) VALUES (?, ?, ?, ?)")) {
       read.setFetchSize(CHUNK); // PostgreSQL's driver would otherwise hold every row in memory at once
       ResultSet rs = read.executeQuery("SELECT project_id, first_seq, last_seq, entries FROM feed_pages");
       for (int rows = 1; rs.next(); rows++) {
