@@ -23,9 +23,9 @@ final class DataDir {
 
   /**
    * Creates the directory if missing (readable by this user only) and locks it for this node until the returned
-   * handle is closed. A second node
-   * on the same file would share its rows but not its in-memory signals (a waiting trigger call could wait for an
-   * event the other node ran), so it is refused; the operating system drops the lock when a node dies.
+   * handle is closed. A second node on the same file would share its rows but not its in-memory signals (a waiting
+   * trigger call could wait for an event the other node ran), so it is refused; the operating system drops the lock
+   * when a node dies.
    */
   static Closeable claim(Path dir) {
     usable(dir);

@@ -55,5 +55,14 @@ public final class Json {
     }
   }
 
+  /** Parses stored JSON from its UTF-8 (trusted: written by us). */
+  public static JsonNode read(byte[] utf8) {
+    try {
+      return MAPPER.readTree(utf8);
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("stored JSON is unreadable", e);
+    }
+  }
+
   public static JsonNode tree(Object value) { return MAPPER.valueToTree(value); }
 }

@@ -98,7 +98,7 @@ public final class FeedPages {
 
   /** The entries of a stored page ({@link Page#packed}), numbered from its first seq. */
   static List<Entry> entries(String projectId, long firstSeq, byte[] packed) {
-    JsonNode array = Json.read(new String(inflate(packed), StandardCharsets.UTF_8));
+    JsonNode array = Json.read(inflate(packed));
     List<Entry> entries = new ArrayList<>(array.size());
     for (int i = 0; i < array.size(); i++) {
       JsonNode e = array.get(i);
