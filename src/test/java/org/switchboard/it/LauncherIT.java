@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -18,10 +19,15 @@ import org.junit.jupiter.api.Test;
 /**
  * The launcher's start-up archive ({@code ./switchboard archive-options}, which {@code serve} uses): a rehearsal in a
  * JVM of its own writes it, one per JDK and JVM options, and a jar built after it gets a new one. Options of the
- * test's own keep it off any archive a developer's {@code serve} uses.
+ * test's own keep it off any archive a developer's {@code serve} uses. The test's JDK decides the kind: JDK 25+ an
+ * ahead-of-time cache, older ones a dynamic class-data-sharing archive.
  */
 class LauncherIT {
   private static final Path JAR = Path.of("target/switchboard.jar");
+  private static final boolean AOT = Runtime.version().feature() >= 25;
+  /** The option that maps the archive, and the one that makes a JVM fail when it cannot map it. */
+  private static final String MAP = AOT ? "-XX:AOTCache=" : "-XX:SharedArchiveFile=";
+  private static final String STRICT = AOT ? "-XX:AOTMode=on" : "-Xshare:on";
 
   @Test
   void aRehearsalWritesTheArchiveThatServeMapsAndAJarBuiltAfterItGetsANewOne() throws Exception {
@@ -32,15 +38,22 @@ class LauncherIT {
       assertThat(first.log()).contains("rehearsing");
       // The server only maps the archive; it never writes one (docs/decisions.md, "A start-up archive of the jar's
       // classes").
-      assertThat(first.options()).contains("-XX:SharedArchiveFile=")
-          .doesNotContain("AutoCreateSharedArchive").doesNotContain("ArchiveClassesAtExit");
-      Path archive = Path.of(first.options().replaceAll(".*-XX:SharedArchiveFile=(\\S+).*", "$1"));
+      assertThat(first.options()).contains(MAP)
+          .doesNotContain("AutoCreateSharedArchive").doesNotContain("ArchiveClassesAtExit").doesNotContain("AOTCacheOutput");
+      Path archive = archiveIn(first.options());
       archives.add(archive);
       assertThat(archive.getParent()).isEqualTo(Path.of("target").toAbsolutePath());
       assertThat(leftovers(archive)).isEmpty();
-      // -Xshare:on makes a JVM that cannot map the archive fail instead of starting without it.
-      assertThat(run(List.of(javaHome() + "/bin/java", "-Xmx256m", "-Xshare:on",
-          "-XX:SharedArchiveFile=" + archive, "-jar", JAR.toString(), "help"))).isZero();
+      assertThat(run(List.of(javaHome() + "/bin/java", "-Xmx256m", STRICT, MAP + archive, "-jar", JAR.toString(), "help")))
+          .isZero();
+      Path truncated = Files.createTempFile("launcher", ".archive");
+      try {
+        Files.write(truncated, Arrays.copyOf(Files.readAllBytes(archive), 100_000));
+        assertThat(run(List.of(javaHome() + "/bin/java", "-Xmx256m", STRICT, MAP + truncated, "-jar", JAR.toString(),
+            "help"))).as("the strict option fails when the archive cannot be mapped").isNotZero();
+      } finally {
+        Files.deleteIfExists(truncated);
+      }
 
       FileTime made = Files.getLastModifiedTime(archive);
       Launched again = archiveOptions(javaOptions);
@@ -56,8 +69,8 @@ class LauncherIT {
       assertThat(Files.getLastModifiedTime(archive)).isGreaterThan(jarTime);
 
       Launched other = archiveOptions(javaOptions + " -Dother=1");
-      assertThat(other.options()).contains("-XX:SharedArchiveFile=").doesNotContain(archive.toString());
-      archives.add(Path.of(other.options().replaceAll(".*-XX:SharedArchiveFile=(\\S+).*", "$1")));
+      assertThat(other.options()).contains(MAP).doesNotContain(archive.toString());
+      archives.add(archiveIn(other.options()));
     } finally {
       for (Path archive : archives) Files.deleteIfExists(archive);
     }
@@ -71,6 +84,10 @@ class LauncherIT {
   }
 
   private record Launched(String options, String log) {}
+
+  private static Path archiveIn(String options) {
+    return Path.of(options.replaceAll(".*" + MAP + "(\\S+).*", "$1"));
+  }
 
   private static Launched archiveOptions(String javaOptions) throws IOException, InterruptedException {
     Path log = Files.createTempFile("launcher", ".log");
