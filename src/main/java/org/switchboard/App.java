@@ -35,6 +35,7 @@ import org.switchboard.intake.ConversationIntake;
 import org.switchboard.intake.RateLimiter;
 import org.switchboard.intake.TriggerIntake;
 import org.switchboard.processing.EventProcessor;
+import org.switchboard.schedule.Housekeeping;
 import org.switchboard.schedule.Scheduler;
 import org.switchboard.schedule.TimerPoller;
 import org.switchboard.processing.Worker;
@@ -56,12 +57,14 @@ public final class App implements AutoCloseable {
   private final Core core;
   private final HttpServer http;
   private final TimerPoller timers;
+  private final Housekeeping housekeeping;
   private final SafeHttp outboundHttp;
   private final AutoCloseable clusterSignals;
   private final Closeable dataDir;
 
-  private App(Core core, HttpServer http, TimerPoller timers, SafeHttp outboundHttp, AutoCloseable clusterSignals,
-      Closeable dataDir) {
+  private App(Core core, HttpServer http, TimerPoller timers, Housekeeping housekeeping, SafeHttp outboundHttp,
+      AutoCloseable clusterSignals, Closeable dataDir) {
+    this.housekeeping = housekeeping;
     this.clusterSignals = clusterSignals;
     this.dataDir = dataDir;
     this.core = core;
@@ -71,6 +74,8 @@ public final class App implements AutoCloseable {
   }
 
   public TimerPoller timers() { return timers; }
+
+  public Housekeeping housekeeping() { return housekeeping; }
 
   /** Knobs for tests and tools; production uses {@link Options#DEFAULT}. */
   public record Options(boolean startWorker, EventProcessor.RetryPolicy retryPolicy, Dispatcher.Schedule deliverySchedule) {
@@ -164,9 +169,11 @@ public final class App implements AutoCloseable {
         .description("how long the longest-waiting event has been due").register(metrics);
     Gauge.builder("switchboard_events_in_flight", worker::inFlight).register(metrics);
     TimerPoller timers = new TimerPoller(db, core.conversations(), clock);
+    Housekeeping housekeeping = new Housekeeping(db, clock);
     if (options.startWorker()) {
       worker.start();
       timers.start();
+      housekeeping.start();
       dispatcher.start();
       scheduler.start();
     }
@@ -176,11 +183,11 @@ public final class App implements AutoCloseable {
     try {
       http = new HttpServer(core).start("0.0.0.0", config.httpPort());
     } catch (RuntimeException e) {
-      new App(core, null, timers, safeHttp, clusterSignals, () -> {}).close(); // what has started stops again
+      new App(core, null, timers, housekeeping, safeHttp, clusterSignals, () -> {}).close(); // what has started stops again
       throw e;
     }
     LOG.info("Switchboard listening on port {} ({} database)", http.port(), config.embedded() ? "embedded SQLite" : "PostgreSQL");
-    return new App(core, http, timers, safeHttp, clusterSignals, dataDir);
+    return new App(core, http, timers, housekeeping, safeHttp, clusterSignals, dataDir);
   }
 
   private static void migrate(Database db, Config config) {
@@ -230,6 +237,7 @@ public final class App implements AutoCloseable {
     LOG.info("stopping");
     if (http != null) http.stop();
     timers.close();
+    housekeeping.close();
     core.scheduler().close();
     // Within SIGTERM's 10 s: HTTP drains for up to 4 s, running events get 3 s, sends 2 s.
     core.worker().stop(3_000);

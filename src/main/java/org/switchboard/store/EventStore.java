@@ -113,4 +113,38 @@ public final class EventStore {
     return h.createQuery("SELECT event_id FROM idempotency_keys WHERE scope = :s AND idem_key = :k")
         .bind("s", scope).bind("k", key).mapTo(String.class).findOne();
   }
+
+  /** A duplicate-suppression record: its scope (a trigger's id for a fingerprint), its key, and when it was written. */
+  public record Stamp(String scope, String key, long at) {}
+
+  /** Body fingerprints in key order after {@code after} (null: from the first), at most {@code limit}. */
+  public static List<Stamp> fingerprintsAfter(Handle h, Stamp after, int limit) {
+    return stamps(h, "SELECT trigger_id, body_hash, received_at FROM event_fingerprints "
+        + "WHERE (trigger_id, body_hash) > (?, ?) ORDER BY trigger_id, body_hash LIMIT ?", after, limit);
+  }
+
+  /** Idempotency keys in key order after {@code after} (null: from the first), at most {@code limit}. */
+  public static List<Stamp> idempotencyKeysAfter(Handle h, Stamp after, int limit) {
+    return stamps(h, "SELECT scope, idem_key, created_at FROM idempotency_keys "
+        + "WHERE (scope, idem_key) > (?, ?) ORDER BY scope, idem_key LIMIT ?", after, limit);
+  }
+
+  /** Removes these fingerprints, each unless it was written again since it was read. */
+  public static void removeFingerprints(Handle h, List<Stamp> stamps) {
+    Sql.batch(h, "DELETE FROM event_fingerprints WHERE trigger_id = ? AND body_hash = ? AND received_at = ?", rows(stamps));
+  }
+
+  /** Removes these idempotency keys, each unless it was claimed again since it was read. */
+  public static void removeIdempotencyKeys(Handle h, List<Stamp> stamps) {
+    Sql.batch(h, "DELETE FROM idempotency_keys WHERE scope = ? AND idem_key = ? AND created_at = ?", rows(stamps));
+  }
+
+  private static List<Stamp> stamps(Handle h, String sql, Stamp after, int limit) {
+    return h.createQuery(sql).bind(0, after == null ? "" : after.scope()).bind(1, after == null ? "" : after.key())
+        .bind(2, limit).map((rs, ctx) -> new Stamp(rs.getString(1), rs.getString(2), rs.getLong(3))).list();
+  }
+
+  private static List<Object[]> rows(List<Stamp> stamps) {
+    return stamps.stream().map(s -> new Object[] {s.scope(), s.key(), s.at()}).toList();
+  }
 }

@@ -8,36 +8,15 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.AfterParameterizedClassInvocation;
-import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
-import org.junit.jupiter.params.Parameter;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.EnumSource;
 import org.switchboard.model.Event;
+import org.switchboard.support.BothDatabasesIdle;
 import org.switchboard.support.DbKind;
 import org.switchboard.support.TestApp;
 
 /** The scheduler driven with explicit times (its background thread is off): slots, policies, state, exactly once. */
-@ParameterizedClass(name = "{0}")
-@EnumSource(DbKind.class)
-class SchedulerTest {
-  static TestApp app;
-
-  @Parameter
-  DbKind kind;
-
+class SchedulerTest extends BothDatabasesIdle {
   String project;
   String bot;
-
-  @BeforeParameterizedClassInvocation
-  static void start(DbKind kind) {
-    app = TestApp.start(kind, Map.of(), false);
-  }
-
-  @AfterParameterizedClassInvocation
-  static void stop() {
-    app.close();
-  }
 
   @BeforeEach
   void setUp() {

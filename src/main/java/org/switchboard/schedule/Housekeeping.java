@@ -1,0 +1,123 @@
+package org.switchboard.schedule;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.function.Predicate;
+import org.jdbi.v3.core.Handle;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.switchboard.intake.ChannelIntake;
+import org.switchboard.intake.TriggerIntake;
+import org.switchboard.store.Database;
+import org.switchboard.store.EventStore;
+import org.switchboard.store.EventStore.Stamp;
+
+/**
+ * Removes duplicate-suppression records whose window has passed: body fingerprints older than their trigger's
+ * duplicate window, idempotency keys and channel message ids older than theirs. Intake already treats such a record
+ * as absent (the next event with that body or key replaces it), so removing it changes no answer; without this the
+ * two tables grow by a row for every distinct body or key, for good. Each table is read in key order, a page at a
+ * time outside the write lock, and each page's expired rows go in one short write.
+ */
+public final class Housekeeping implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Housekeeping.class);
+  static final long INTERVAL_MS = 3_600_000;
+  private static final long FIRST_RUN_MS = 60_000;
+  private final Database db;
+  private final Clock clock;
+  private final int page;
+  private volatile boolean running = true;
+  private Thread thread;
+
+  public Housekeeping(Database db, Clock clock) {
+    this(db, clock, 1_000);
+  }
+
+  Housekeeping(Database db, Clock clock, int page) {
+    this.db = db;
+    this.clock = clock;
+    this.page = page;
+  }
+
+  /** What one pass removed. */
+  public record Removed(int fingerprints, int idempotencyKeys) {}
+
+  public void start() {
+    thread = Thread.ofPlatform().name("housekeeping").daemon(true).start(this::loop);
+  }
+
+  private void loop() {
+    long wait = FIRST_RUN_MS;
+    while (running) {
+      try {
+        Thread.sleep(wait);
+        Removed removed = runOnce(clock.millis());
+        if (removed.fingerprints() + removed.idempotencyKeys() > 0) {
+          LOG.info("removed {} expired body fingerprints and {} expired idempotency keys", removed.fingerprints(),
+              removed.idempotencyKeys());
+        }
+        wait = INTERVAL_MS;
+      } catch (InterruptedException e) {
+        return;
+      } catch (RuntimeException e) {
+        LOG.warn("housekeeping failed; trying again in a minute: {}", e.toString());
+        wait = FIRST_RUN_MS;
+      }
+    }
+  }
+
+  /** One pass over both tables, as of {@code now}. */
+  public Removed runOnce(long now) {
+    // A fingerprint's scope is its trigger; one whose trigger is gone has no window left.
+    int fingerprints = sweep(EventStore::fingerprintsAfter, EventStore::removeFingerprints, s -> db.catalog()
+        .trigger(s.scope()).map(t -> s.at() < now - t.duplicateWindowSeconds() * 1000).orElse(true));
+    int keys = sweep(EventStore::idempotencyKeysAfter, EventStore::removeIdempotencyKeys,
+        s -> s.at() < now - idempotencyWindowMs(s.scope()));
+    return new Removed(fingerprints, keys);
+  }
+
+  /**
+   * The window intake keeps a key for, by its scope: a trigger's Idempotency-Key or a channel's message id; a scope
+   * of another kind gets the longest of them.
+   */
+  static long idempotencyWindowMs(String scope) {
+    return scope.startsWith("trigger:") ? TriggerIntake.IDEMPOTENCY_WINDOW_MS : ChannelIntake.MESSAGE_ID_WINDOW_MS;
+  }
+
+  @FunctionalInterface
+  private interface Pages {
+    List<Stamp> after(Handle h, Stamp after, int limit);
+  }
+
+  @FunctionalInterface
+  private interface Removal {
+    void remove(Handle h, List<Stamp> stamps);
+  }
+
+  private int sweep(Pages pages, Removal removal, Predicate<Stamp> expired) {
+    int removed = 0;
+    Stamp after = null;
+    while (running) {
+      Stamp from = after;
+      List<Stamp> read = db.read(h -> pages.after(h, from, page));
+      List<Stamp> gone = read.stream().filter(expired).toList();
+      if (!gone.isEmpty()) {
+        // Unsynced: a removal lost in a crash only leaves a row the next pass removes.
+        db.writeUnsynced(h -> {
+          removal.remove(h, gone);
+          return null;
+        });
+        removed += gone.size();
+      }
+      if (read.size() < page) break;
+      after = read.getLast();
+    }
+    return removed;
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    if (thread != null) thread.interrupt();
+  }
+}
