@@ -96,12 +96,12 @@ public final class BenchRun {
     Wrk.Result empty = null;
     // Ingest leaves a backlog for the worker, so the measures that need an idle worker get a node of their own.
     if (wants("ingest") || wants("growth")) try (Node node = Node.start(work.resolve("ingest"), null, nodeOptions, work.resolve("ingest.log"))) {
-      report.ready(node.server.readyAfter());
+      report.ready("ingest", node.server.readyAfter());
       empty = asyncIngest(node, ceiling, 0.40, "async ingest, embedded, 64 conns");
       report.rss(node.server.peakRssBytes());
     }
     if (wants("pipeline")) try (Node node = Node.start(work.resolve("pipeline"), null, nodeOptions, work.resolve("pipeline.log"))) {
-      report.ready(node.server.readyAfter());
+      report.ready("pipeline", node.server.readyAfter());
       syncIngest(node, ceiling);
       endToEnd(node);
       report.rss(node.server.peakRssBytes());
@@ -109,6 +109,7 @@ public final class BenchRun {
     if (wants("growth")) growth(empty);
     if (wants("pg")) {
       try (Node node = Node.start(work.resolve("pg"), Pg.freshDatabase(), nodeOptions, work.resolve("pg.log"))) {
+        report.ready("PostgreSQL", node.server.readyAfter());
         asyncIngest(node, ceiling, 0.25, "async ingest, PostgreSQL, 64 conns");
         report.rss(node.server.peakRssBytes());
       }
@@ -222,7 +223,7 @@ public final class BenchRun {
     Prefill.events(dir, projectId, botId, triggerId, count);
     double prefillSeconds = (System.nanoTime() - started) / 1e9;
     try (Node node = Node.start(dir, null, nodeOptions, work.resolve("grown.log"), projectId, botId)) {
-      report.ready(node.server.readyAfter());
+      report.ready("1,000,000 events", node.server.readyAfter());
       Node.Trigger trigger = node.trigger("async-grown", "\"sessionDurationSeconds\": 0");
       warm(node, seconds -> Wrk.post(trigger.url(), BODY, trigger.headers(), 64, seconds));
       Duration cpuBefore = node.server.cpuTime();
