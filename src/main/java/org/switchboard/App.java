@@ -75,8 +75,6 @@ public final class App implements AutoCloseable {
 
   public TimerPoller timers() { return timers; }
 
-  public Housekeeping housekeeping() { return housekeeping; }
-
   /** Knobs for tests and tools; production uses {@link Options#DEFAULT}. */
   public record Options(boolean startWorker, EventProcessor.RetryPolicy retryPolicy, Dispatcher.Schedule deliverySchedule) {
     public static final Options DEFAULT = new Options(true, EventProcessor.RetryPolicy.DEFAULT, Dispatcher.Schedule.DEFAULT);

@@ -1,6 +1,7 @@
 package org.switchboard.schedule;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.function.Predicate;
 import org.jdbi.v3.core.Handle;
@@ -17,11 +18,11 @@ import org.switchboard.store.EventStore.Stamp;
  * duplicate window, idempotency keys and channel message ids older than theirs. Intake already treats such a record
  * as absent (the next event with that body or key replaces it), so removing it changes no answer; without this the
  * two tables grow by a row for every distinct body or key, for good. Each table is read in key order, a page at a
- * time outside the write lock, and each page's expired rows go in one short write.
+ * time outside the write lock, and a page's expired rows go in short writes, paced so that intake keeps the writer.
  */
 public final class Housekeeping implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Housekeeping.class);
-  static final long INTERVAL_MS = 3_600_000;
+  private static final long INTERVAL_MS = 3_600_000;
   private static final long FIRST_RUN_MS = 60_000;
   /**
    * Removals share SQLite's single writer with intake: at most this many per write, and after each write a pause
@@ -51,7 +52,7 @@ public final class Housekeeping implements AutoCloseable {
   }
 
   /** What one pass removed. */
-  public record Removed(int fingerprints, int idempotencyKeys) {}
+  record Removed(int fingerprints, int idempotencyKeys) {}
 
   public void start() {
     thread = Thread.ofPlatform().name("housekeeping").daemon(true).start(this::loop);
@@ -78,7 +79,7 @@ public final class Housekeeping implements AutoCloseable {
   }
 
   /** One pass over both tables, as of {@code now}. */
-  public Removed runOnce(long now) throws InterruptedException {
+  Removed runOnce(long now) throws InterruptedException {
     // A fingerprint's scope is its trigger; one whose trigger is gone has no window left.
     int fingerprints = sweep(EventStore::fingerprintsAfter, EventStore::removeFingerprints, s -> db.catalog()
         .trigger(s.scope()).map(t -> s.at() < now - t.duplicateWindowSeconds() * 1000).orElse(true));
@@ -121,7 +122,7 @@ public final class Housekeeping implements AutoCloseable {
           return null;
         });
         removed += chunk.size();
-        Thread.sleep(java.time.Duration.ofNanos((System.nanoTime() - started) * PAUSE_FACTOR));
+        Thread.sleep(Duration.ofNanos((System.nanoTime() - started) * PAUSE_FACTOR));
       }
       if (read.size() < page) break;
       after = read.getLast();

@@ -5,7 +5,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** The bench's figures, each next to its goal, printed as a table and kept as Markdown for docs/benchmarks.md. */
 final class Report {
@@ -13,7 +15,7 @@ final class Report {
 
   private final List<Line> lines = new ArrayList<>();
   private final StringBuilder header = new StringBuilder();
-  private final java.util.Map<String, Duration> readyAfter = new java.util.LinkedHashMap<>();
+  private final Map<String, Duration> readyAfter = new LinkedHashMap<>();
   private long peakRss;
 
   void header(List<String> jvmOptions, boolean archived, boolean quick) {
