@@ -167,7 +167,7 @@ public final class App implements AutoCloseable {
         .description("how long the longest-waiting event has been due").register(metrics);
     Gauge.builder("switchboard_events_in_flight", worker::inFlight).register(metrics);
     TimerPoller timers = new TimerPoller(db, core.conversations(), clock);
-    Housekeeping housekeeping = new Housekeeping(db, clock);
+    Housekeeping housekeeping = new Housekeeping(db, clock, metrics);
     if (options.startWorker()) {
       worker.start();
       timers.start();

@@ -1,5 +1,7 @@
 package org.switchboard.schedule;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -37,18 +39,27 @@ public final class Housekeeping implements AutoCloseable {
   private final Clock clock;
   private final int page;
   private final int removalsPerWrite;
+  private final Counter fingerprintsRemoved;
+  private final Counter idempotencyKeysRemoved;
   private volatile boolean running = true;
   private Thread thread;
 
-  public Housekeeping(Database db, Clock clock) {
-    this(db, clock, PAGE, REMOVALS_PER_WRITE);
+  public Housekeeping(Database db, Clock clock, MeterRegistry metrics) {
+    this(db, clock, metrics, PAGE, REMOVALS_PER_WRITE);
   }
 
-  Housekeeping(Database db, Clock clock, int page, int removalsPerWrite) {
+  Housekeeping(Database db, Clock clock, MeterRegistry metrics, int page, int removalsPerWrite) {
     this.db = db;
     this.clock = clock;
     this.page = page;
     this.removalsPerWrite = removalsPerWrite;
+    this.fingerprintsRemoved = removedCounter(metrics, "event_fingerprints");
+    this.idempotencyKeysRemoved = removedCounter(metrics, "idempotency_keys");
+  }
+
+  private static Counter removedCounter(MeterRegistry metrics, String table) {
+    return Counter.builder("switchboard_housekeeping_removed").description("expired records removed, by table")
+        .tag("table", table).register(metrics);
   }
 
   /** What one pass removed. */
@@ -82,9 +93,10 @@ public final class Housekeeping implements AutoCloseable {
   Removed runOnce(long now) throws InterruptedException {
     // A fingerprint's scope is its trigger; one whose trigger is gone has no window left.
     int fingerprints = sweep(EventStore::fingerprintsAfter, EventStore::removeFingerprints, s -> db.catalog()
-        .trigger(s.scope()).map(t -> s.at() < now - t.duplicateWindowSeconds() * 1000).orElse(true));
+        .trigger(s.scope()).map(t -> s.at() < now - t.duplicateWindowSeconds() * 1000).orElse(true),
+        fingerprintsRemoved);
     int keys = sweep(EventStore::idempotencyKeysAfter, EventStore::removeIdempotencyKeys,
-        s -> s.at() < now - idempotencyWindowMs(s.scope()));
+        s -> s.at() < now - idempotencyWindowMs(s.scope()), idempotencyKeysRemoved);
     return new Removed(fingerprints, keys);
   }
 
@@ -106,7 +118,8 @@ public final class Housekeeping implements AutoCloseable {
     void remove(Handle h, List<Stamp> stamps);
   }
 
-  private int sweep(Pages pages, Removal removal, Predicate<Stamp> expired) throws InterruptedException {
+  private int sweep(Pages pages, Removal removal, Predicate<Stamp> expired, Counter counted)
+      throws InterruptedException {
     int removed = 0;
     Stamp after = null;
     while (running) {
@@ -122,6 +135,7 @@ public final class Housekeeping implements AutoCloseable {
           return null;
         });
         removed += chunk.size();
+        counted.increment(chunk.size());
         Thread.sleep(Duration.ofNanos((System.nanoTime() - started) * PAUSE_FACTOR));
       }
       if (read.size() < page) break;

@@ -42,6 +42,17 @@ class HousekeepingTest extends BothDatabasesIdle {
     app.app.core().db().write(h -> h.execute("UPDATE " + table + " SET " + column + " = ? WHERE " + where + " = ?", at, value));
   }
 
+  private static Housekeeping housekeeping() {
+    return new Housekeeping(app.app.core().db(), Clock.systemUTC(), app.app.core().metrics());
+  }
+
+  /** What the node's /metrics says was removed from the table so far. */
+  private static double removedFrom(String table) {
+    String line = app.anonymous().get("/metrics").body().lines()
+        .filter(l -> l.startsWith("switchboard_housekeeping_removed_total{table=\"" + table + "\"}")).findFirst().orElseThrow();
+    return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+  }
+
   private static List<String> rows(String sql) {
     return app.app.core().db().read(h -> h.createQuery(sql).mapTo(String.class).list());
   }
@@ -70,13 +81,17 @@ class HousekeepingTest extends BothDatabasesIdle {
       return null;
     });
 
-    Housekeeping.Removed removed = new Housekeeping(app.app.core().db(), Clock.systemUTC()).runOnce(now);
+    double fingerprintsBefore = removedFrom("event_fingerprints");
+    double keysBefore = removedFrom("idempotency_keys");
+    Housekeeping.Removed removed = housekeeping().runOnce(now);
 
     assertThat(removed).isEqualTo(new Housekeeping.Removed(1, 2));
+    assertThat(removedFrom("event_fingerprints") - fingerprintsBefore).isEqualTo(1);
+    assertThat(removedFrom("idempotency_keys") - keysBefore).isEqualTo(2);
     assertThat(rows("SELECT trigger_id FROM event_fingerprints ORDER BY trigger_id"))
         .containsExactlyInAnyOrder(shortId, dayId);
     assertThat(rows("SELECT idem_key FROM idempotency_keys")).containsExactlyInAnyOrder("fresh-key", "m1");
-    assertThat(new Housekeeping(app.app.core().db(), Clock.systemUTC()).runOnce(now))
+    assertThat(housekeeping().runOnce(now))
         .isEqualTo(new Housekeeping.Removed(0, 0));
 
     assertThat(fire(tenMinutes, Map.of("n", 2), null).status()).as("inside its window: a duplicate").isEqualTo(409);
@@ -107,7 +122,7 @@ class HousekeepingTest extends BothDatabasesIdle {
     });
 
     // Pages of 7 removed 3 at a time: page edges fall between the rows, and a page takes up to three writes.
-    assertThat(new Housekeeping(app.app.core().db(), Clock.systemUTC(), 7, 3).runOnce(now).fingerprints()).isEqualTo(26);
+    assertThat(new Housekeeping(app.app.core().db(), Clock.systemUTC(), app.app.core().metrics(), 7, 3).runOnce(now).fingerprints()).isEqualTo(26);
     assertThat(rows("SELECT body_hash FROM event_fingerprints WHERE trigger_id = '" + id + "'"))
         .hasSize(25).allSatisfy(hash -> assertThat(Integer.parseInt(hash.substring(4)) % 2).isEqualTo(1));
     assertThat(rows("SELECT body_hash FROM event_fingerprints WHERE trigger_id = 'trg_gone'")).isEmpty();
