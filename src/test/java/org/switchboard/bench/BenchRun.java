@@ -221,7 +221,7 @@ public final class BenchRun {
     Prefill.events(dir, projectId, botId, triggerId, count);
     double prefillSeconds = (System.nanoTime() - started) / 1e9;
     // Both nodes run at once and are measured in turns: the VM's speed drifts over minutes, and the ingest stage's
-    // figure from minutes before had put the same code anywhere from -16% to +14%.
+    // figure from minutes before had put the same code anywhere from -16% to +16%.
     try (Node node = Node.start(dir, null, nodeOptions, work.resolve("grown.log"), projectId, botId);
          Node beside = Node.start(work.resolve("empty-beside"), null, nodeOptions, work.resolve("empty-beside.log"))) {
       report.ready("1,000,000 events", node.server.readyAfter());
