@@ -130,10 +130,10 @@ public final class BenchRun {
 
   private void asyncIngest(Node node, double ceiling, double goal, String name) throws Exception {
     Node.Trigger trigger = node.trigger("async", "\"sessionDurationSeconds\": 0");
-    warm(node, seconds -> Wrk.post(trigger.url(), BODY, trigger.headers(), 64, seconds));
+    warm(node, trigger::post);
     long before = node.storedEvents(trigger.id());
     Duration cpuBefore = node.server.cpuTime();
-    Wrk.Result r = Wrk.post(trigger.url(), BODY, trigger.headers(), 64, measureSeconds());
+    Wrk.Result r = trigger.post(measureSeconds());
     Duration cpu = node.server.cpuTime().minus(cpuBefore);
     long stored = node.storedEvents(trigger.id()) - before;
     report.ratio(name, r.requestsPerSecond(), ceiling, goal);
@@ -147,14 +147,18 @@ public final class BenchRun {
 
   /** Work per request is steadier than requests a second on a VM whose speed varies, and it shows where a gain came from. */
   private static String cpuPerRequest(Duration cpu, Wrk.Result r) {
-    return "%.0f µs".formatted(cpu.toNanos() / 1e3 / Math.max(1, r.acknowledged()));
+    return "%.0f µs".formatted(microsPerRequest(cpu, r.acknowledged()));
+  }
+
+  private static double microsPerRequest(Duration cpu, long acknowledged) {
+    return cpu.toNanos() / 1e3 / Math.max(1, acknowledged);
   }
 
   private void syncIngest(Node node, double ceiling) throws Exception {
     Node.Trigger trigger = node.trigger("sync", "\"sessionDurationSeconds\": 0, \"waitForResponse\": true");
-    warm(node, seconds -> Wrk.post(trigger.url(), BODY, trigger.headers(), 64, seconds));
+    warm(node, trigger::post);
     Duration cpuBefore = node.server.cpuTime();
-    Wrk.Result r = Wrk.post(trigger.url(), BODY, trigger.headers(), 64, measureSeconds());
+    Wrk.Result r = trigger.post(measureSeconds());
     Duration cpu = node.server.cpuTime().minus(cpuBefore);
     report.ratio("sync trigger (one say), 64 conns", r.requestsPerSecond(), ceiling, 0.15);
     report.line("sync trigger, server CPU per request", cpuPerRequest(cpu, r), "", null);
@@ -228,14 +232,14 @@ public final class BenchRun {
       report.ready("empty, beside it", beside.server.readyAfter());
       Node.Trigger trigger = node.trigger("async-grown", "\"sessionDurationSeconds\": 0");
       Node.Trigger emptyTrigger = beside.trigger("async-empty", "\"sessionDurationSeconds\": 0");
-      warm(node, seconds -> Wrk.post(trigger.url(), BODY, trigger.headers(), 64, seconds));
-      warm(beside, seconds -> Wrk.post(emptyTrigger.url(), BODY, emptyTrigger.headers(), 64, seconds));
+      warm(node, trigger::post);
+      warm(beside, emptyTrigger::post);
       Turns grown = new Turns();
       Turns empty = new Turns();
       int window = Math.max(1, measureSeconds() / TURNS);
       for (int i = 0; i < TURNS; i++) {
-        grown.add(node, () -> Wrk.post(trigger.url(), BODY, trigger.headers(), 64, window));
-        empty.add(beside, () -> Wrk.post(emptyTrigger.url(), BODY, emptyTrigger.headers(), 64, window));
+        grown.add(node, trigger, window);
+        empty.add(beside, emptyTrigger, window);
       }
       double change = grown.perSecond(window) / empty.perSecond(window) - 1;
       report.line("async ingest with %,d events stored (filled in %.0f s)".formatted(count, prefillSeconds),
@@ -251,20 +255,15 @@ public final class BenchRun {
   /** Windows of load on the growth stage's two nodes. */
   private static final int TURNS = 3;
 
-  @FunctionalInterface
-  private interface Window {
-    Wrk.Result run() throws Exception;
-  }
-
   /** One node's windows: what they acknowledged and the server CPU they took. */
   private static final class Turns {
     private long acknowledged;
     private int windows;
     private Duration cpu = Duration.ZERO;
 
-    void add(Node node, Window window) throws Exception {
+    void add(Node node, Node.Trigger trigger, int seconds) throws Exception {
       Duration before = node.server.cpuTime();
-      Wrk.Result r = window.run();
+      Wrk.Result r = trigger.post(seconds);
       cpu = cpu.plus(node.server.cpuTime().minus(before));
       acknowledged += r.acknowledged();
       windows++;
@@ -272,7 +271,7 @@ public final class BenchRun {
 
     double perSecond(int windowSeconds) { return acknowledged / (double) (windows * windowSeconds); }
 
-    double cpuMicrosPerRequest() { return cpu.toNanos() / 1e3 / Math.max(1, acknowledged); }
+    double cpuMicrosPerRequest() { return microsPerRequest(cpu, acknowledged); }
   }
 
   /** One Switchboard process with a project and a bot that says one line per event. */
@@ -282,6 +281,11 @@ public final class BenchRun {
     record Trigger(String id, String url, String secret) {
       Map<String, String> headers() {
         return Map.of("Content-Type", "application/json", "Authorization", "Bearer " + secret);
+      }
+
+      /** The stages' load: wrk posting the bench body on 64 connections for {@code seconds}. */
+      Wrk.Result post(int seconds) throws Exception {
+        return Wrk.post(url, BODY, headers(), 64, seconds);
       }
     }
 
