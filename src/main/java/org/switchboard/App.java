@@ -11,6 +11,7 @@ import java.io.Closeable;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.time.Clock;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.switchboard.auth.Access;
@@ -167,7 +168,7 @@ public final class App implements AutoCloseable {
         .description("how long the longest-waiting event has been due").register(metrics);
     Gauge.builder("switchboard_events_in_flight", worker::inFlight).register(metrics);
     TimerPoller timers = new TimerPoller(db, core.conversations(), clock);
-    Housekeeping housekeeping = new Housekeeping(db, clock, metrics);
+    Housekeeping housekeeping = new Housekeeping(db, clock, metrics, Duration.ofDays(config.logRetentionDays()));
     if (options.startWorker()) {
       worker.start();
       timers.start();

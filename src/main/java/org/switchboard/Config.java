@@ -21,7 +21,8 @@ public record Config(
     String llmModel,
     String logFormat,
     boolean demo,
-    int workerConcurrency) {
+    int workerConcurrency,
+    int logRetentionDays) {
 
   public static final class Invalid extends RuntimeException {
     public Invalid(String message) { super(message); }
@@ -65,14 +66,16 @@ public record Config(
         text(values, "SWITCHBOARD_LLM_MODEL", null),
         oneOf(values, "SWITCHBOARD_LOG_FORMAT", "text", List.of("text", "json")),
         bool(values, "SWITCHBOARD_DEMO", true),
-        intValue(values, "SWITCHBOARD_WORKER_CONCURRENCY", 64, 1, 4096));
+        intValue(values, "SWITCHBOARD_WORKER_CONCURRENCY", 64, 1, 4096),
+        intValue(values, "SWITCHBOARD_LOG_RETENTION_DAYS", 0, 0, 36_500));
   }
 
   static final List<String> KNOWN = List.of(
       "SWITCHBOARD_HTTP_PORT", "SWITCHBOARD_DATA_DIR", "SWITCHBOARD_DB_URL", "SWITCHBOARD_DB_USER",
       "SWITCHBOARD_DB_PASSWORD", "SWITCHBOARD_ADMIN_TOKEN", "SWITCHBOARD_SECRET_KEY", "SWITCHBOARD_MAX_BODY_BYTES",
       "SWITCHBOARD_WEBHOOK_ALLOW_PRIVATE", "SWITCHBOARD_LLM_BASE_URL", "SWITCHBOARD_LLM_API_KEY",
-      "SWITCHBOARD_LLM_MODEL", "SWITCHBOARD_LOG_FORMAT", "SWITCHBOARD_DEMO", "SWITCHBOARD_WORKER_CONCURRENCY");
+      "SWITCHBOARD_LLM_MODEL", "SWITCHBOARD_LOG_FORMAT", "SWITCHBOARD_DEMO", "SWITCHBOARD_WORKER_CONCURRENCY",
+      "SWITCHBOARD_LOG_RETENTION_DAYS");
 
   private static String text(Map<String, String> v, String name, String fallback) {
     String value = v.get(name);

@@ -18,16 +18,18 @@ class ConfigTest {
     assertThat(c.maxBodyBytes()).isEqualTo(1 << 20);
     assertThat(c.webhookAllowPrivate()).isFalse();
     assertThat(c.logFormat()).isEqualTo("text");
+    assertThat(c.logRetentionDays()).as("the log is kept for good").isZero();
   }
 
   @Test
   void flagsOverrideTheEnvironment() {
     Config c = Config.load(Map.of("SWITCHBOARD_HTTP_PORT", "9000"), List.of("--http-port", "9100", "--data-dir=/tmp/x",
-        "--webhook-allow-private", "true", "--db-url", "jdbc:postgresql://db:5432/sb"));
+        "--webhook-allow-private", "true", "--db-url", "jdbc:postgresql://db:5432/sb", "--log-retention-days", "30"));
     assertThat(c.httpPort()).isEqualTo(9100);
     assertThat(c.dataDir().toString()).isEqualTo("/tmp/x");
     assertThat(c.webhookAllowPrivate()).isTrue();
     assertThat(c.embedded()).isFalse();
+    assertThat(c.logRetentionDays()).isEqualTo(30);
   }
 
   @Test
@@ -46,6 +48,8 @@ class ConfigTest {
         .hasMessageContaining("SWITCHBOARD_LLM_BASE_URL");
     assertThatThrownBy(() -> Config.load(Map.of("SWITCHBOARD_LOG_FORMAT", "xml"), List.of()))
         .hasMessageContaining("SWITCHBOARD_LOG_FORMAT");
+    assertThatThrownBy(() -> Config.load(Map.of("SWITCHBOARD_LOG_RETENTION_DAYS", "-1"), List.of()))
+        .hasMessageContaining("SWITCHBOARD_LOG_RETENTION_DAYS");
     assertThatThrownBy(() -> Config.load(Map.of(), List.of("--no-such-flag", "1"))).hasMessageContaining("--no-such-flag");
   }
 }

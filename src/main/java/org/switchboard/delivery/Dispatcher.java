@@ -192,7 +192,13 @@ public final class Dispatcher implements AutoCloseable {
   }
 
   void send(Delivery d, Subscription s, Notification n) {
-    if (s == null || n == null) return;
+    if (s == null) return;
+    if (n == null) {
+      // Log retention removed its feed page: a delivery retried by hand after the retention had passed.
+      committer.submit(h -> OutboxStore.settle(h, d.id(), owner, Delivery.FAILED, d.consecutiveFailures(),
+          d.nextAttemptAt(), null, "its notification is no longer stored (log retention)", clock.millis()));
+      return;
+    }
     long now = clock.millis();
     byte[] body = body(s, n);
     Map<String, String> headers = new LinkedHashMap<>();

@@ -114,9 +114,6 @@ public final class EventStore {
         .bind("s", scope).bind("k", key).mapTo(String.class).findOne();
   }
 
-  /** A duplicate-suppression record: its scope (a trigger's id for a fingerprint), its key, and when it was written. */
-  public record Stamp(String scope, String key, long at) {}
-
   /** Body fingerprints in key order after {@code after} (null: from the first), at most {@code limit}. */
   public static List<Stamp> fingerprintsAfter(Handle h, Stamp after, int limit) {
     return stamps(h, "SELECT trigger_id, body_hash, received_at FROM event_fingerprints "
@@ -125,18 +122,24 @@ public final class EventStore {
 
   /** Idempotency keys in key order after {@code after} (null: from the first), at most {@code limit}. */
   public static List<Stamp> idempotencyKeysAfter(Handle h, Stamp after, int limit) {
-    return stamps(h, "SELECT scope, idem_key, created_at FROM idempotency_keys "
+    // A key whose event log retention removed reads as written at time 0: it has nothing left to answer with.
+    return stamps(h, "SELECT scope, idem_key, CASE WHEN EXISTS (SELECT 1 FROM events e WHERE e.id = k.event_id) "
+        + "THEN created_at ELSE 0 END FROM idempotency_keys k "
         + "WHERE (scope, idem_key) > (?, ?) ORDER BY scope, idem_key LIMIT ?", after, limit);
   }
 
   /** Removes these fingerprints, each unless it was written again since it was read. */
-  public static void removeFingerprints(Handle h, List<Stamp> stamps) {
-    Sql.batch(h, "DELETE FROM event_fingerprints WHERE trigger_id = ? AND body_hash = ? AND received_at = ?", rows(stamps));
+  public static int removeFingerprints(Handle h, List<Stamp> stamps) {
+    return Sql.batch(h, "DELETE FROM event_fingerprints WHERE trigger_id = ? AND body_hash = ? AND received_at = ?", rows(stamps));
   }
 
-  /** Removes these idempotency keys, each unless it was claimed again since it was read. */
-  public static void removeIdempotencyKeys(Handle h, List<Stamp> stamps) {
-    Sql.batch(h, "DELETE FROM idempotency_keys WHERE scope = ? AND idem_key = ? AND created_at = ?", rows(stamps));
+  /**
+   * Removes these idempotency keys, each unless it was claimed again since it was read; a key whose event is gone
+   * (removed by log retention, which reads the key with time 0) goes unless it names an existing event again.
+   */
+  public static int removeIdempotencyKeys(Handle h, List<Stamp> stamps) {
+    return Sql.batch(h, "DELETE FROM idempotency_keys WHERE scope = ? AND idem_key = ? AND (created_at = ? "
+        + "OR NOT EXISTS (SELECT 1 FROM events e WHERE e.id = idempotency_keys.event_id))", rows(stamps));
   }
 
   private static List<Stamp> stamps(Handle h, String sql, Stamp after, int limit) {

@@ -37,15 +37,20 @@ final class Sql {
     });
   }
 
-  /** One statement for many rows, sent as a JDBC batch (one multi-row insert on PostgreSQL). */
-  static void batch(Handle h, String sql, List<Object[]> rows) {
-    if (rows.isEmpty()) return;
-    run(h, sql, new Object[0], statement -> {
+  /**
+   * One statement for many rows, sent as a JDBC batch (one multi-row insert on PostgreSQL); returns the rows changed
+   * as far as the driver reports them.
+   */
+  static int batch(Handle h, String sql, List<Object[]> rows) {
+    if (rows.isEmpty()) return 0;
+    return run(h, sql, new Object[0], statement -> {
       for (Object[] row : rows) {
         for (int i = 0; i < row.length; i++) bind(statement, i + 1, row[i]);
         statement.addBatch();
       }
-      return statement.executeBatch();
+      int changed = 0;
+      for (int count : statement.executeBatch()) changed += Math.max(0, count);
+      return changed;
     });
   }
 

@@ -182,6 +182,23 @@ class TriggerInvocationTest extends BothDatabases {
   }
 
   @Test
+  void concurrentCallsWithOneIdempotencyKeyAllAnswerItsOneEvent() throws Exception {
+    // No session: each call's turn runs inline and its event is written at the end of its batch, so calls that share
+    // a batch find the key before they could find its event.
+    JsonNode t = app.trigger(project, bot, Map.of("sessionDurationSeconds", 0));
+    List<Http.Response> answers = new java.util.ArrayList<>();
+    try (var calls = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+      var pending = java.util.stream.IntStream.range(0, 48).mapToObj(i -> calls.submit(() ->
+          caller(t).send("POST", events(t), Map.of("n", i), Map.of("Idempotency-Key", "together")))).toList();
+      for (var answer : pending) answers.add(answer.get());
+    }
+    assertThat(answers).extracting(Http.Response::status).containsOnly(202);
+    assertThat(answers.stream().map(a -> a.json().get("eventId").asText()).distinct()).hasSize(1);
+    var list = app.admin.get("/v1/projects/" + project + "/events?triggerId=" + t.get("id").asText()).json();
+    assertThat(list.get("items")).hasSize(1);
+  }
+
+  @Test
   void sessionsContinueAConversation() throws Exception {
     JsonNode t = app.trigger(project, bot, Map.of("sessionDurationSeconds", 1));
     String a1 = caller(t).post(events(t) + "?session=alpha", Map.of()).json().get("conversationId").asText();

@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.switchboard.store.EventStore;
+import org.switchboard.store.Stamp;
 import org.switchboard.support.BothDatabasesIdle;
 import org.switchboard.support.Http;
 import org.switchboard.support.TestApp;
@@ -43,7 +45,7 @@ class HousekeepingTest extends BothDatabasesIdle {
   }
 
   private static Housekeeping housekeeping() {
-    return new Housekeeping(app.app.core().db(), Clock.systemUTC(), app.app.core().metrics());
+    return new Housekeeping(app.app.core().db(), Clock.systemUTC(), app.app.core().metrics(), Duration.ZERO);
   }
 
   /** What the node's /metrics says was removed from the table so far. */
@@ -75,25 +77,25 @@ class HousekeepingTest extends BothDatabasesIdle {
     age("idempotency_keys", "created_at", "idem_key", "fresh-key", now - 23 * HOUR);
     // A channel's message ids are kept 30 days: one of 2 days stays, one of 31 goes.
     app.app.core().db().write(h -> {
-      h.execute("INSERT INTO idempotency_keys (scope, idem_key, event_id, created_at) VALUES ('channel:chn_x', 'm1', 'evt_a', ?)",
-          now - 48 * HOUR);
-      h.execute("INSERT INTO idempotency_keys (scope, idem_key, event_id, created_at) VALUES ('channel:chn_x', 'm2', 'evt_b', ?)",
-          now - 31 * 24 * HOUR);
+      h.execute("INSERT INTO idempotency_keys (scope, idem_key, event_id, created_at) VALUES ('channel:chn_x', 'm1', ?, ?)",
+          fresh, now - 48 * HOUR);
+      h.execute("INSERT INTO idempotency_keys (scope, idem_key, event_id, created_at) VALUES ('channel:chn_x', 'm2', ?, ?)",
+          fresh, now - 31 * 24 * HOUR);
       return null;
     });
 
     double fingerprintsBefore = removedFrom("event_fingerprints");
     double keysBefore = removedFrom("idempotency_keys");
-    Housekeeping.Removed removed = housekeeping().runOnce(now);
+    Map<String, Integer> removed = housekeeping().runOnce(now);
 
-    assertThat(removed).isEqualTo(new Housekeeping.Removed(1, 2));
+    assertThat(removed).isEqualTo(Map.of("event_fingerprints", 1, "idempotency_keys", 2));
     assertThat(removedFrom("event_fingerprints") - fingerprintsBefore).isEqualTo(1);
     assertThat(removedFrom("idempotency_keys") - keysBefore).isEqualTo(2);
     assertThat(rows("SELECT trigger_id FROM event_fingerprints WHERE trigger_id IN ('%s', '%s')".formatted(shortId, dayId)))
         .containsExactlyInAnyOrder(shortId, dayId);
     assertThat(rows("SELECT idem_key FROM idempotency_keys WHERE scope IN ('trigger:%s', 'channel:chn_x')".formatted(shortId)))
         .containsExactlyInAnyOrder("fresh-key", "m1");
-    assertThat(housekeeping().runOnce(now)).isEqualTo(new Housekeeping.Removed(0, 0));
+    assertThat(housekeeping().runOnce(now)).isEmpty();
 
     assertThat(fire(tenMinutes, Map.of("n", 2), null).status()).as("inside its window: a duplicate").isEqualTo(409);
     assertThat(fire(day, Map.of("n", 1), null).status()).as("inside its window: a duplicate").isEqualTo(409);
@@ -123,15 +125,15 @@ class HousekeepingTest extends BothDatabasesIdle {
     });
 
     // Pages of 7 removed 3 at a time: page edges fall between the rows, and a page takes up to three writes.
-    Housekeeping smallPages = new Housekeeping(app.app.core().db(), Clock.systemUTC(), app.app.core().metrics(), 7, 3);
-    assertThat(smallPages.runOnce(now).fingerprints()).isEqualTo(26);
+    Housekeeping smallPages = new Housekeeping(app.app.core().db(), Clock.systemUTC(), app.app.core().metrics(), Duration.ZERO, 7, 3);
+    assertThat(smallPages.runOnce(now)).containsEntry("event_fingerprints", 26);
     assertThat(rows("SELECT body_hash FROM event_fingerprints WHERE trigger_id = '" + id + "'"))
         .hasSize(25).allSatisfy(hash -> assertThat(Integer.parseInt(hash.substring(4)) % 2).isEqualTo(1));
     assertThat(rows("SELECT body_hash FROM event_fingerprints WHERE trigger_id = 'trg_gone'")).isEmpty();
 
     // Written again between the read and the removal: the removal matches the time it read, so the row stays.
     age("event_fingerprints", "received_at", "body_hash", "hash01", now - HOUR);
-    List<EventStore.Stamp> read = app.app.core().db().read(h -> EventStore.fingerprintsAfter(h, null, 100)).stream()
+    List<Stamp> read = app.app.core().db().read(h -> EventStore.fingerprintsAfter(h, null, 100)).stream()
         .filter(stamp -> stamp.key().equals("hash01")).toList();
     assertThat(read).hasSize(1);
     age("event_fingerprints", "received_at", "body_hash", "hash01", now);
