@@ -12,14 +12,16 @@ import org.switchboard.intake.ChannelIntake;
 import org.switchboard.intake.TriggerIntake;
 import org.switchboard.store.Database;
 import org.switchboard.store.EventStore;
+import org.switchboard.store.TriggerStore;
 
 /**
  * Removes what is kept only for a while. Duplicate-suppression records whose window has passed: body fingerprints
  * older than their trigger's duplicate window, idempotency keys and channel message ids older than theirs (and keys
  * whose event is gone). Intake already treats such a record as absent (the next event with that body or key replaces
  * it), so removing it changes no answer; without this the two tables grow by a row for every distinct body or key,
- * for good. And, when the operator sets a log retention, the log older than it ({@link LogRetention}). Removals are
- * paced so that intake keeps the writer ({@link PacedRemoval}).
+ * for good. Fired schedule slots a day old, whose claims guard nothing any more. And, when the operator sets a log
+ * retention, the log older than it ({@link LogRetention}). Removals are paced so that intake keeps the writer
+ * ({@link PacedRemoval}).
  */
 public final class Housekeeping implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Housekeeping.class);
@@ -27,6 +29,8 @@ public final class Housekeeping implements AutoCloseable {
   private static final long FIRST_RUN_MS = 60_000;
   private static final int REMOVALS_PER_WRITE = 100;
   private static final int PAGE = 1_000;
+  /** A fired slot's claim guards it only while the scheduler may still consider it; a day outlasts that. */
+  static final long SLOTS_KEPT_MS = 86_400_000;
   private final Database db;
   private final Clock clock;
   private final PacedRemoval removal;
@@ -42,7 +46,7 @@ public final class Housekeeping implements AutoCloseable {
   Housekeeping(Database db, Clock clock, MeterRegistry metrics, Duration logRetention, int page, int removalsPerWrite) {
     this.db = db;
     this.clock = clock;
-    List<String> tables = new ArrayList<>(List.of("event_fingerprints", "idempotency_keys"));
+    List<String> tables = new ArrayList<>(List.of("event_fingerprints", "idempotency_keys", "schedule_slots"));
     tables.addAll(LogRetention.TABLES);
     this.removal = new PacedRemoval(db, metrics, tables, page, removalsPerWrite, () -> running);
     this.retention = logRetention.isZero() ? null : new LogRetention(db, removal, logRetention.toMillis());
@@ -79,6 +83,7 @@ public final class Housekeeping implements AutoCloseable {
         .map(t -> s.at() < now - t.duplicateWindowSeconds() * 1000).orElse(true), EventStore::removeFingerprints);
     removal.sweep("idempotency_keys", EventStore::idempotencyKeysAfter,
         s -> s.at() < now - idempotencyWindowMs(s.scope()), EventStore::removeIdempotencyKeys);
+    removal.sweep("schedule_slots", TriggerStore::slotsAfter, s -> s.at() < now - SLOTS_KEPT_MS, TriggerStore::removeSlots);
     return removal.takeRemoved();
   }
 

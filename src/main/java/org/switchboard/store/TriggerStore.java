@@ -123,6 +123,24 @@ public final class TriggerStore {
         .bind("t", triggerId).bind("at", slotAt).bind("e", eventId).execute() > 0;
   }
 
+  /** Fired schedule slots in key order after {@code after}: each stamped with its trigger (scope) and its time. */
+  public static List<Stamp> slotsAfter(Handle h, Stamp after, int limit) {
+    return h.createQuery("SELECT trigger_id, slot_at FROM schedule_slots WHERE (trigger_id, slot_at) > (?, ?) "
+            + "ORDER BY trigger_id, slot_at LIMIT ?")
+        .bind(0, after == null ? "" : after.scope()).bind(1, after == null ? Long.MIN_VALUE : after.at()).bind(2, limit)
+        .map((rs, ctx) -> new Stamp(rs.getString(1), "", rs.getLong(2))).list();
+  }
+
+  /**
+   * Removes these fired slots, each unless its trigger's schedule could still reach it (its next slot is not past
+   * it): a claim only guards a slot the scheduler may still consider.
+   */
+  public static int removeSlots(Handle h, List<Stamp> slots) {
+    return Sql.batch(h, "DELETE FROM schedule_slots WHERE trigger_id = ? AND slot_at = ? AND NOT EXISTS (SELECT 1 FROM "
+        + "triggers t WHERE t.id = schedule_slots.trigger_id AND t.next_trigger_at <= schedule_slots.slot_at)",
+        slots.stream().map(s -> new Object[] {s.scope(), s.at()}).toList());
+  }
+
   public static boolean delete(Handle h, String id) {
     h.createUpdate("DELETE FROM schedule_slots WHERE trigger_id = :id").bind("id", id).execute();
     h.createUpdate("DELETE FROM sessions WHERE scope_id = :id").bind("id", id).execute();

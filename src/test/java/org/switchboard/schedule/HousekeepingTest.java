@@ -143,4 +143,26 @@ class HousekeepingTest extends BothDatabasesIdle {
     });
     assertThat(rows("SELECT body_hash FROM event_fingerprints WHERE trigger_id = '" + id + "'")).hasSize(25).contains("hash01");
   }
+
+  @Test
+  void firedScheduleSlotsGoOnceADayOldUnlessTheScheduleCouldStillReachThem() throws InterruptedException {
+    String id = trigger(600).get("id").asText();
+    long now = System.currentTimeMillis();
+    app.app.core().db().write(h -> {
+      for (long age : new long[] {49 * HOUR, 25 * HOUR, 23 * HOUR, HOUR}) {
+        h.execute("INSERT INTO schedule_slots (trigger_id, slot_at, event_id) VALUES (?, ?, 'evt_slot')", id, now - age);
+      }
+      // A slot of a trigger deleted since.
+      h.execute("INSERT INTO schedule_slots (trigger_id, slot_at, event_id) VALUES ('trg_gone', ?, 'evt_slot')", now - 49 * HOUR);
+      // The trigger's next slot 30 hours ago (its nodes were down): the 25-hour-old slot is still ahead of it.
+      h.execute("UPDATE triggers SET next_trigger_at = ? WHERE id = ?", now - 30 * HOUR, id);
+      return null;
+    });
+
+    assertThat(housekeeping().runOnce(now)).containsEntry("schedule_slots", 2);
+    assertThat(rows("SELECT trigger_id FROM schedule_slots WHERE trigger_id = 'trg_gone'")).isEmpty();
+    List<Long> kept = app.app.core().db().read(h -> h.createQuery("SELECT slot_at FROM schedule_slots WHERE trigger_id = ?")
+        .bind(0, id).mapTo(Long.class).list());
+    assertThat(kept).containsExactlyInAnyOrder(now - 25 * HOUR, now - 23 * HOUR, now - HOUR);
+  }
 }
