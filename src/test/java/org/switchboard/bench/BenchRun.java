@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import org.switchboard.support.Dirs;
 import org.switchboard.support.Pg;
 import org.switchboard.support.ServerProcess;
 
@@ -89,6 +90,16 @@ public final class BenchRun {
   private int measureSeconds() { return quick ? 5 : 15; }
 
   private void run() throws Exception {
+    try {
+      stages();
+    } finally {
+      // The nodes' data (several GB after the growth stage) goes; their logs stay for reading.
+      Dirs.deleteSubdirectories(work);
+      System.out.println("node logs: " + work);
+    }
+  }
+
+  private void stages() throws Exception {
     report.header(jvmOptions, nodeOptions.size() > jvmOptions.size(), quick);
     double ceiling = ceiling();
     report.line("ceiling: bare Jetty, read body, 202", "%,.0f req/s".formatted(ceiling), "", null);

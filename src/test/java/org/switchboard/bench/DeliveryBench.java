@@ -102,6 +102,7 @@ public final class DeliveryBench {
           total, seconds, total / seconds, total / settled);
     } finally {
       receiver.stop();
+      org.switchboard.support.Dirs.deleteTree(dir);
     }
   }
 }

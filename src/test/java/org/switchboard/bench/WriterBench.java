@@ -15,19 +15,29 @@ import org.switchboard.support.TestApp;
 /**
  * Intake and processing without HTTP: 64 virtual threads invoke an asynchronous trigger in process, the worker runs
  * each event through a one-say bot. Shows what the writer side alone costs per event, free of wrk and of the VM's
- * HTTP noise. Run: {@code bench/writer}. Prints events a second and process CPU per event.
+ * HTTP noise. Run: {@code bench/writer [seconds] [deliver]}. Prints events a second and process CPU per event.
+ * With {@code deliver}, a subscription sends each reply to a {@link HookReceiver} in this process, so the figures
+ * include what every delivery costs: its row, its send and its settlement.
  */
 public final class WriterBench {
   public static void main(String[] args) throws Exception {
     int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
-    try (TestApp app = TestApp.start(DbKind.SQLITE)) {
+    boolean deliver = args.length > 1 && args[1].equals("deliver");
+    LongAdder delivered = new LongAdder();
+    try (TestApp app = TestApp.start(DbKind.SQLITE, Map.of("SWITCHBOARD_WEBHOOK_ALLOW_PRIVATE", "true"), true);
+         HookReceiver receiver = new HookReceiver(n -> delivered.increment())) {
       String project = app.project("writer-bench");
       String bot = app.bot(project, BenchRun.Node.FLOW);
+      if (deliver) {
+        app.admin.post("/v1/projects/" + project + "/subscriptions", Map.of("topics", java.util.List.of("message.created"),
+            "url", "http://127.0.0.1:" + receiver.port() + "/hook", "bodyTemplate", "{{message.payload.text}}"));
+      }
       JsonNode t = app.trigger(project, bot, Map.of("name", "async", "sessionDurationSeconds", 0));
       TriggerIntake intake = app.app.core().triggerIntake();
       Trigger trigger = intake.activeTrigger(t.get("id").asText());
-      JsonNode payload = Json.read("{\"message\":\"hi\"}");
-      run(intake, trigger, payload, 5);
+      JsonNode payload = Json.read("{\"n\":42,\"message\":\"hi\"}");
+      // Deliveries bring Jetty's client and the dispatcher's code to compile: 5 s left the JIT busy through the run.
+      run(intake, trigger, payload, deliver ? 30 : 5);
       var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
       var threads = ManagementFactory.getThreadMXBean();
       long writer = Thread.getAllStackTraces().keySet().stream().filter(th -> th.getName().equals("group-commit"))
@@ -35,6 +45,7 @@ public final class WriterBench {
       long cpu = os.getProcessCpuTime();
       long writerCpu = threads.getThreadCpuTime(writer);
       long[] io = writes();
+      long deliveredBefore = delivered.sum();
       long events = run(intake, trigger, payload, seconds);
       cpu = os.getProcessCpuTime() - cpu;
       writerCpu = threads.getThreadCpuTime(writer) - writerCpu;
@@ -42,6 +53,7 @@ public final class WriterBench {
       System.out.printf("%,.0f events/s accepted, %.0f µs process CPU and %.1f µs writer CPU per event, "
               + "%.1f KB in %.1f write calls per event%n", events / (double) seconds, cpu / 1e3 / events,
           writerCpu / 1e3 / events, (ioAfter[0] - io[0]) / 1024.0 / events, (ioAfter[1] - io[1]) / (double) events);
+      if (deliver) System.out.printf("%,.0f deliveries/s received%n", (delivered.sum() - deliveredBefore) / (double) seconds);
     }
   }
 

@@ -7,13 +7,13 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.switchboard.support.ServerProcess;
 
 /** Two processes on one embedded database: the second is refused with a message while the first runs. */
 class DataDirLockIT {
   @Test
-  void aSecondProcessOnTheSameDataDirectoryExitsWithAMessage() throws Exception {
-    Path dir = Files.createTempDirectory("data-dir-lock");
+  void aSecondProcessOnTheSameDataDirectoryExitsWithAMessage(@TempDir Path dir) throws Exception {
     try (ServerProcess first = ServerProcess.start(ServerProcess.env(dir, null), dir.resolve("first.log"))) {
       String java = ProcessHandle.current().info().command().orElse("java");
       ProcessBuilder pb = new ProcessBuilder(List.of(java, "-jar", System.getProperty("switchboard.jar",

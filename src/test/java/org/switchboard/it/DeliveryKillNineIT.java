@@ -2,7 +2,6 @@ package org.switchboard.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -14,6 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -33,13 +33,12 @@ class DeliveryKillNineIT {
   DbKind kind;
 
   @Test
-  void pendingDeliveriesSurviveACrash() throws Exception {
+  void pendingDeliveriesSurviveACrash(@TempDir Path dir) throws Exception {
     Set<String> deliveredEvents = ConcurrentHashMap.newKeySet();
     try (LocalServer receiver = new LocalServer(r -> {
       deliveredEvents.add(r.json().get("data").get("message").get("eventId").asText());
       return new LocalServer.Answer(200, "application/json", "{}", 200);
     })) {
-      Path dir = Files.createTempDirectory("kill9-delivery");
       Pg.Target pg = kind == DbKind.POSTGRES ? Pg.freshDatabase() : null;
       Map<String, String> env = new HashMap<>(ServerProcess.env(dir, pg));
       env.put("SWITCHBOARD_WEBHOOK_ALLOW_PRIVATE", "true");

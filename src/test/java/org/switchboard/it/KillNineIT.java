@@ -2,7 +2,6 @@ package org.switchboard.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +12,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -31,8 +31,7 @@ class KillNineIT {
   DbKind kind;
 
   @Test
-  void everyAcknowledgedEventSurvivesAndRunsOnce() throws Exception {
-    Path dir = Files.createTempDirectory("kill9");
+  void everyAcknowledgedEventSurvivesAndRunsOnce(@TempDir Path dir) throws Exception {
     Pg.Target pg = kind == DbKind.POSTGRES ? Pg.freshDatabase() : null;
     Map<String, String> env = ServerProcess.env(dir, pg);
     Path log = dir.resolve("server.log");

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -31,8 +32,7 @@ class ShutdownIT {
   DbKind kind;
 
   @Test
-  void sigtermStopsCleanlyWithJsonLogsAndNoSecrets() throws Exception {
-    Path dir = Files.createTempDirectory("sigterm");
+  void sigtermStopsCleanlyWithJsonLogsAndNoSecrets(@TempDir Path dir) throws Exception {
     Pg.Target pg = kind == DbKind.POSTGRES ? Pg.freshDatabase() : null;
     Map<String, String> env = new HashMap<>(ServerProcess.env(dir, pg));
     env.put("SWITCHBOARD_LOG_FORMAT", "json");

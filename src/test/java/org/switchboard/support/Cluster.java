@@ -111,9 +111,13 @@ public final class Cluster implements AutoCloseable {
 
   @Override
   public void close() throws Exception {
-    for (ServerProcess node : nodes) node.close();
-    if (restarted != null && restarted.isAlive()) stopPostgres();
-    // else zonky stops the one it started
-    postgres.close();
+    try {
+      for (ServerProcess node : nodes) node.close();
+      if (restarted != null && restarted.isAlive()) stopPostgres();
+      // else zonky stops the one it started
+      postgres.close();
+    } finally {
+      Dirs.deleteSubdirectories(dir); // the nodes' logs stay
+    }
   }
 }

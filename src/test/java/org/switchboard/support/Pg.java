@@ -34,6 +34,17 @@ public final class Pg {
     }
   }
 
+  /** Drops a database {@link #freshDatabase} made, so that runs against a server of one's own leave nothing behind. */
+  public static synchronized void drop(Target target) {
+    String name = target.url().replaceFirst("^.*/([^/?]+)(\\?.*)?$", "$1");
+    if (!name.startsWith("sb_")) return; // only what freshDatabase made
+    try (Connection c = DriverManager.getConnection(adminUrl, user, password); Statement s = c.createStatement()) {
+      s.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+    } catch (Exception e) {
+      // best effort: a database left behind is only disk
+    }
+  }
+
   private static void start() throws Exception {
     String external = System.getenv("SWITCHBOARD_TEST_PG_URL");
     if (external != null && !external.isBlank()) {

@@ -29,9 +29,11 @@ public final class TestApp implements AutoCloseable {
   public final DbKind kind;
   private final Config config;
   private final boolean startWorker;
+  private final Pg.Target pg;
 
-  private TestApp(App app, Path dataDir, DbKind kind, Config config, boolean startWorker) {
+  private TestApp(App app, Path dataDir, DbKind kind, Config config, boolean startWorker, Pg.Target pg) {
     this.app = app;
+    this.pg = pg;
     this.dataDir = dataDir;
     this.kind = kind;
     this.config = config;
@@ -61,8 +63,9 @@ public final class TestApp implements AutoCloseable {
       vars.put("SWITCHBOARD_DATA_DIR", dir.toString());
       vars.put("SWITCHBOARD_ADMIN_TOKEN", ADMIN);
       vars.put("SWITCHBOARD_DEMO", "false");
+      Pg.Target pg = null;
       if (kind == DbKind.POSTGRES) {
-        Pg.Target pg = Pg.freshDatabase();
+        pg = Pg.freshDatabase();
         vars.put("SWITCHBOARD_DB_URL", pg.url());
         if (pg.user() != null) vars.put("SWITCHBOARD_DB_USER", pg.user());
         if (pg.password() != null) vars.put("SWITCHBOARD_DB_PASSWORD", pg.password());
@@ -70,7 +73,7 @@ public final class TestApp implements AutoCloseable {
       Config config = Config.load(vars, List.of());
       App app = App.start(config, new PrintStream(OutputStream.nullOutputStream()),
           new App.Options(startWorker, FAST_RETRY, FAST_DELIVERY));
-      return new TestApp(app, dir, kind, config, startWorker);
+      return new TestApp(app, dir, kind, config, startWorker, pg);
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
@@ -129,6 +132,11 @@ public final class TestApp implements AutoCloseable {
 
   @Override
   public void close() {
-    app.close();
+    try {
+      app.close();
+    } finally {
+      Dirs.deleteTree(dataDir);
+      if (pg != null) Pg.drop(pg);
+    }
   }
 }
