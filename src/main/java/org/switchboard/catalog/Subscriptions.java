@@ -112,7 +112,11 @@ public final class Subscriptions {
   private final BoundedCache<String, String> unsealedCache = new BoundedCache<>(10_000);
 
   public void retryDelivery(String deliveryId) {
-    if (!db.write(h -> OutboxStore.retry(h, deliveryId, clock.millis()))) throw Problem.notFound("delivery " + deliveryId);
+    switch (db.write(h -> OutboxStore.retry(h, deliveryId, clock.millis()))) {
+      case RETRIED -> { }
+      case IN_FLIGHT -> throw Problem.conflict("delivery " + deliveryId + " is being sent now; retry it once this attempt has settled");
+      case NOT_FOUND -> throw Problem.notFound("delivery " + deliveryId);
+    }
   }
 
   private Subscription apply(Subscription s, JsonNode body, boolean creating) {

@@ -220,11 +220,19 @@ public final class OutboxStore {
         completedAt, deliveryId, owner) > 0;
   }
 
-  /** Manual retry: pending again, due now, with a fresh retry schedule. */
-  public static boolean retry(Handle h, String deliveryId, long now) {
-    return h.createUpdate("UPDATE deliveries SET status = 'pending', next_attempt_at = :now, consecutive_failures = 0, "
-            + "completed_at = NULL, lease_owner = NULL, lease_until = NULL WHERE id = :id")
-        .bind("now", now).bind("id", deliveryId).execute() > 0;
+  public enum Retry { RETRIED, IN_FLIGHT, NOT_FOUND }
+
+  /**
+   * Manual retry: pending again, due now, with a fresh retry schedule. Not while an attempt holds the lease: taking it
+   * away would start a second send beside the running one and lose the running one's record.
+   */
+  public static Retry retry(Handle h, String deliveryId, long now) {
+    int changed = h.createUpdate("UPDATE deliveries SET status = 'pending', next_attempt_at = :now, consecutive_failures = 0, "
+            + "completed_at = NULL, lease_owner = NULL, lease_until = NULL "
+            + "WHERE id = :id AND (lease_until IS NULL OR lease_until < :now)")
+        .bind("now", now).bind("id", deliveryId).execute();
+    if (changed > 0) return Retry.RETRIED;
+    return delivery(h, deliveryId).isPresent() ? Retry.IN_FLIGHT : Retry.NOT_FOUND;
   }
 
   public static int release(Handle h, String owner, long now) {

@@ -87,6 +87,37 @@ class RetryAndOrderTest extends DeliveryTestBase {
   }
 
   @Test
+  void aRetryByHandWaitsForTheAttemptInFlight() throws Exception {
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    SCRIPT.set(r -> {
+      try {
+        release.await(10, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return LocalServer.Answer.json(200, Map.of());
+    });
+    String sub = subscribe(Map.of()).get("id").asText();
+    fire(Map.of("n", 1), null);
+    TestApp.eventually(5_000, () -> received("/hook").size() == 1, "the first attempt under way");
+    String id = onlyDelivery(sub).get("id").asText();
+    var refused = app.admin.post("/v1/deliveries/" + id + "/retry", null);
+    assertThat(refused.status()).isEqualTo(409);
+    assertThat(refused.header("Content-Type")).startsWith("application/problem+json");
+    assertThat(refused.json().get("detail").asText()).contains("being sent now");
+    Thread.sleep(300); // a second send would have started by now
+    assertThat(received("/hook")).hasSize(1);
+    release.countDown();
+    awaitStatus(sub, "succeeded");
+    assertThat(onlyDelivery(sub).get("attempts")).hasSize(1); // the attempt in flight was recorded
+
+    assertThat(app.admin.post("/v1/deliveries/" + id + "/retry", null).status()).isEqualTo(202);
+    TestApp.eventually(5_000, () -> onlyDelivery(sub).get("attempts").size() == 2, "the retry's attempt");
+    assertThat(received("/hook")).hasSize(2);
+    assertThat(onlyDelivery(sub).get("status").asText()).isEqualTo("succeeded");
+  }
+
+  @Test
   void retryAfterIsHonoured() {
     AtomicInteger calls = new AtomicInteger();
     SCRIPT.set(r -> calls.incrementAndGet() == 1

@@ -38,7 +38,8 @@ public final class SubscriptionRoutes {
             "Replace the signing secret; the old one keeps signing for 24 hours", this::rotate, 200, 401, 403, 404)
         .get("/v1/subscriptions/{subscriptionId}/deliveries", "Subscriptions", "Deliveries with every attempt", this::deliveries, 200, 400, 401, 403, 404)
         .get("/v1/deliveries/{deliveryId}", "Subscriptions", "Get a delivery with every attempt", this::delivery, 200, 401, 403, 404)
-        .post("/v1/deliveries/{deliveryId}/retry", "Subscriptions", "Send a delivery again now", this::retry, 202, 401, 403, 404);
+        .post("/v1/deliveries/{deliveryId}/retry", "Subscriptions",
+            "Send a delivery again now (409 while an attempt is under way)", this::retry, 202, 401, 403, 404, 409);
   }
 
   private void create(Context ctx) {
