@@ -14,6 +14,7 @@ import org.switchboard.model.Conversation;
 import org.switchboard.model.Json;
 import org.switchboard.processing.EventProcessor;
 import org.switchboard.store.ConversationStore;
+import org.switchboard.support.Dirs;
 
 /**
  * Delivery throughput of one node on the embedded database: N pending deliveries are written first, then the
@@ -102,7 +103,7 @@ public final class DeliveryBench {
           total, seconds, total / seconds, total / settled);
     } finally {
       receiver.stop();
-      org.switchboard.support.Dirs.deleteTree(dir);
+      Dirs.deleteTree(dir);
     }
   }
 }

@@ -2,6 +2,7 @@ package org.switchboard.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.lang.management.ManagementFactory;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.LongAdder;
@@ -29,7 +30,7 @@ public final class WriterBench {
       String project = app.project("writer-bench");
       String bot = app.bot(project, BenchRun.Node.FLOW);
       if (deliver) {
-        app.admin.post("/v1/projects/" + project + "/subscriptions", Map.of("topics", java.util.List.of("message.created"),
+        app.admin.post("/v1/projects/" + project + "/subscriptions", Map.of("topics", List.of("message.created"),
             "url", "http://127.0.0.1:" + receiver.port() + "/hook", "bodyTemplate", "{{message.payload.text}}"));
       }
       JsonNode t = app.trigger(project, bot, Map.of("name", "async", "sessionDurationSeconds", 0));
