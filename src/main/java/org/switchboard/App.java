@@ -124,6 +124,7 @@ public final class App implements AutoCloseable {
       db.close();
       throw e;
     }
+    if (config.embedded()) takeUpWorkInFlight(db, clock);
     String adminHash = adminTokenHash(db, config, console);
     PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     GroupCommitter committer = new GroupCommitter(db, metrics);
@@ -206,6 +207,20 @@ public final class App implements AutoCloseable {
           throw e;
         }
       }
+    }
+  }
+
+  /**
+   * The embedded database has one node at a time (its directory is locked), so any lease in it is held by a node
+   * that is gone: the events and deliveries it was running go on now instead of when their leases run out (30 s).
+   */
+  private static void takeUpWorkInFlight(Database db, Clock clock) {
+    long now = clock.millis();
+    int events = db.write(h -> QueueStore.expireLeases(h, now));
+    int deliveries = db.write(h -> OutboxStore.expireLeases(h, now));
+    if (events + deliveries > 0) {
+      LOG.info("{} events and {} deliveries were in flight when this data directory's last node stopped; they go on now",
+          events, deliveries);
     }
   }
 

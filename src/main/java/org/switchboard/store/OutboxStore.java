@@ -240,6 +240,17 @@ public final class OutboxStore {
             + "attempts = attempts - 1 WHERE lease_owner = :o").bind("o", owner).bind("now", now).execute();
   }
 
+  /**
+   * Makes every delivery being sent due now, keeping its attempt (it may have reached the receiver). Only for a
+   * database no other node can hold: the embedded one. A claim sets a leased delivery due at its lease's end, so the
+   * due index finds them.
+   */
+  public static int expireLeases(Handle h, long now) {
+    return h.createUpdate("UPDATE deliveries SET lease_until = :past, next_attempt_at = :now "
+        + "WHERE status = 'pending' AND next_attempt_at > :now AND lease_until >= :now")
+        .bind("past", now - 1).bind("now", now).execute();
+  }
+
   public static long pending(Handle h) {
     return h.createQuery("SELECT COUNT(*) FROM deliveries WHERE status = 'pending'").mapTo(Long.class).one();
   }

@@ -69,6 +69,15 @@ public final class QueueStore {
             + "WHERE lease_owner = :o").bind("o", owner).execute();
   }
 
+  /**
+   * Ends every lease now, keeping its owner (whose completion then fails) and its attempt (the crash may have been
+   * this event's doing). Only for a database no other node can hold: the embedded one.
+   */
+  public static int expireLeases(Handle h, long now) {
+    return h.createUpdate("UPDATE queue SET lease_until = :past WHERE lease_until >= :now")
+        .bind("past", now - 1).bind("now", now).execute();
+  }
+
   /** How long the longest-waiting due event has waited; 0 for an empty queue. */
   public static long oldestAgeMs(Handle h, long now) {
     return now - h.createQuery("SELECT COALESCE(MIN(available_at), :now) FROM queue WHERE available_at <= :now")

@@ -28,7 +28,7 @@ public final class TestApp implements AutoCloseable {
   public final Path dataDir;
   public final DbKind kind;
   private final Config config;
-  private final boolean startWorker;
+  private boolean startWorker;
   private final Pg.Target pg;
 
   private TestApp(App app, Path dataDir, DbKind kind, Config config, boolean startWorker, Pg.Target pg) {
@@ -47,7 +47,11 @@ public final class TestApp implements AutoCloseable {
   }
 
   /** Stops the node and starts a new one on the same database (a restart). */
-  public void restart() {
+  public void restart() { restart(startWorker); }
+
+  /** A restart into a node that does or does not run workers, dispatcher and schedules. */
+  public void restart(boolean startWorker) {
+    this.startWorker = startWorker;
     app.close();
     app = App.start(config, new PrintStream(OutputStream.nullOutputStream()), new App.Options(startWorker, FAST_RETRY, FAST_DELIVERY));
     admin = new Http("http://127.0.0.1:" + app.port(), ADMIN);
