@@ -117,6 +117,17 @@ public final class Requests {
     return key == null || key.isBlank() ? null : key.trim();
   }
 
+  /** The {@code Idempotency-Key} header, or null without one; 400 unless it has 1 to 255 characters. */
+  public static String idempotencyKey(Context ctx) { return idempotencyKey(RequestView.of(ctx)); }
+
+  public static String idempotencyKey(RequestView request) {
+    String key = request.header("Idempotency-Key");
+    if (key != null && (key.isBlank() || key.length() > 255)) {
+      throw Problem.badRequest("Idempotency-Key must be 1 to 255 characters");
+    }
+    return key;
+  }
+
   public static int limit(Context ctx) { return pageSize(ctx, "limit"); }
 
   /** A page size query parameter, 1 to {@link Page#MAX_LIMIT}, by default {@link Page#DEFAULT_LIMIT}. */

@@ -1,6 +1,7 @@
 package org.switchboard.intake;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.switchboard.model.Bot;
 import org.switchboard.model.Channel;
@@ -35,9 +36,12 @@ public final class ChannelIntake {
     long now = w.clock().millis();
     String eventId = Ids.event();
     Received received = w.committer().submit(h -> {
-      var earlier = EventStore.idempotencyKey(h, "channel:" + channel.id(), messageId, eventId, now,
-          now - MESSAGE_ID_WINDOW_MS);
-      if (earlier.isPresent()) return repeat(h, earlier.get());
+      String scope = "channel:" + channel.id();
+      var earlier = EventStore.idempotencyKey(h, scope, messageId, eventId, now, now - MESSAGE_ID_WINDOW_MS);
+      Optional<Event> first = earlier.flatMap(id -> EventStore.find(h, id));
+      if (first.isPresent()) return repeat(h, first.get());
+      // A log retention shorter than the window may have removed the first event: nothing is left to answer with.
+      if (earlier.isPresent()) EventStore.reclaimIdempotencyKey(h, scope, messageId, eventId, now);
       String contactId = Contacts.resolve(h, channel.projectId(), new ContactInput(null, null, null, userExternalId), now);
       Conversation c = conversation(h, channel, conversationExternalId, contactId, now);
       var posted = ConversationIntake.append(h, c, eventId, type, payload, source, Json.object(), now);
@@ -50,8 +54,7 @@ public final class ChannelIntake {
     return received;
   }
 
-  private static Received repeat(Handle h, String eventId) {
-    Event e = EventStore.find(h, eventId).orElseThrow();
+  private static Received repeat(Handle h, Event e) {
     String contactId = ConversationStore.find(h, e.conversationId()).map(Conversation::contactId).orElse(null);
     return new Received(e.context().path("messageId").asText(null), contactId, e.conversationId(), e.id(), true);
   }

@@ -19,7 +19,10 @@ import org.switchboard.store.GroupCommitter;
 
 /** Conversations started and written by a client (custom chat front ends, API channels), and replays. */
 public final class ConversationIntake {
-  public record Posted(Message message, Event event) {}
+  /** A stored user message and its event; {@code repeated} when an idempotency key answered with an earlier one. */
+  public record Posted(Message message, Event event, boolean repeated) {
+    Posted(Message message, Event event) { this(message, event, false); }
+  }
 
   private final Database db;
   private final GroupCommitter committer;
@@ -77,18 +80,33 @@ public final class ConversationIntake {
 
   /**
    * Stores a user message and the event that lets the bot answer it. 409 for an ended conversation; in handoff
-   * the message is stored and the bot stays silent.
+   * the message is stored and the bot stays silent. An {@code idempotencyKey} (null for none) seen on this
+   * conversation within 24 h answers with the message and event it stored first, even once the conversation ended.
    */
-  public Posted postMessage(String conversationId, String type, ObjectNode payload, String source, ObjectNode context) {
+  public Posted postMessage(String conversationId, String type, ObjectNode payload, String source, ObjectNode context,
+                            String idempotencyKey) {
     long now = clock.millis();
+    String eventId = Ids.event();
     Posted posted = committer.submit(h -> {
       Conversation c = ConversationStore.findForUpdate(h, conversationId, db.dialect())
           .orElseThrow(() -> Problem.notFound("conversation " + conversationId));
+      if (idempotencyKey != null) {
+        var earlier = EventStore.idempotencyKey(h, "conversation:" + c.id(), idempotencyKey, eventId, now,
+            now - TriggerIntake.IDEMPOTENCY_WINDOW_MS);
+        if (earlier.isPresent()) return repeat(h, earlier.get());
+      }
       if (Conversation.ENDED.equals(c.status())) throw Problem.conflict("conversation " + conversationId + " has ended");
-      return append(h, c, Ids.event(), type, payload, source, context, now);
+      return append(h, c, eventId, type, payload, source, context, now);
     });
-    wakeWorkers.run();
+    if (!posted.repeated()) wakeWorkers.run();
     return posted;
+  }
+
+  private static Posted repeat(org.jdbi.v3.core.Handle h, String eventId) {
+    Event event = EventStore.find(h, eventId).orElseThrow(); // a key outlives its event only until it is replaced
+    String messageId = event.context().path("messageId").asText();
+    Message message = ConversationStore.messagesByIds(h, java.util.List.of(messageId)).get(messageId);
+    return new Posted(message, event, true);
   }
 
   /** Stores a user message of an open conversation and queues the event that answers it (caller's transaction). */

@@ -88,11 +88,12 @@ public final class Housekeeping implements AutoCloseable {
   }
 
   /**
-   * The window intake keeps a key for, by its scope: a trigger's Idempotency-Key or a channel's message id; a scope
-   * of another kind gets the longest of them.
+   * The window intake keeps a key for, by its scope: a trigger's or a conversation's Idempotency-Key, or a channel's
+   * message id; a scope of another kind gets the longest of them.
    */
   static long idempotencyWindowMs(String scope) {
-    return scope.startsWith("trigger:") ? TriggerIntake.IDEMPOTENCY_WINDOW_MS : ChannelIntake.MESSAGE_ID_WINDOW_MS;
+    return scope.startsWith("trigger:") || scope.startsWith("conversation:") ? TriggerIntake.IDEMPOTENCY_WINDOW_MS
+        : ChannelIntake.MESSAGE_ID_WINDOW_MS;
   }
 
   @Override

@@ -120,6 +120,12 @@ public final class EventStore {
         + "WHERE (trigger_id, body_hash) > (?, ?) ORDER BY trigger_id, body_hash LIMIT ?", after, limit);
   }
 
+  /** Points a key whose event is gone at a new event, as a fresh claim would. */
+  public static void reclaimIdempotencyKey(Handle h, String scope, String key, String eventId, long now) {
+    h.createUpdate("UPDATE idempotency_keys SET event_id = :e, created_at = :now WHERE scope = :s AND idem_key = :k")
+        .bind("s", scope).bind("k", key).bind("e", eventId).bind("now", now).execute();
+  }
+
   /** Idempotency keys in key order after {@code after} (null: from the first), at most {@code limit}. */
   public static List<Stamp> idempotencyKeysAfter(Handle h, Stamp after, int limit) {
     // A key whose event log retention removed reads as written at time 0: it has nothing left to answer with.

@@ -58,6 +58,41 @@ class ConversationsTest extends BothDatabases {
   }
 
   @Test
+  void aRepeatedIdempotencyKeyAnswersWithTheFirstMessage() {
+    String id = start(Map.of("botId", bot));
+    String messages = "/v1/conversations/" + id + "/messages";
+    var chat = app.client(key);
+    Map<String, String> once = Map.of("Idempotency-Key", "send-1");
+    var first = chat.send("POST", messages + "?wait=true", Map.of("text", "ping"), once);
+    assertThat(first.status()).as(first.toString()).isEqualTo(200);
+    // The answer was lost, so the client sends again (even with another body): the first message answers.
+    var again = chat.send("POST", messages + "?wait=true", Map.of("text", "ping?"), once);
+    assertThat(again.status()).isEqualTo(200);
+    assertThat(again.json().get("message")).isEqualTo(first.json().get("message"));
+    assertThat(again.json().get("eventId")).isEqualTo(first.json().get("eventId"));
+    assertThat(again.json().get("replies")).isEqualTo(first.json().get("replies"));
+    var unwaited = chat.send("POST", messages, Map.of("text", "ping"), once);
+    assertThat(unwaited.status()).isEqualTo(202);
+    assertThat(unwaited.json().get("message").get("id")).isEqualTo(first.json().get("message").get("id"));
+
+    String other = start(Map.of("botId", bot));
+    var elsewhere = chat.send("POST", "/v1/conversations/" + other + "/messages", Map.of("text", "ping"), once);
+    assertThat(elsewhere.status()).as("a key belongs to its conversation").isEqualTo(202);
+    assertThat(elsewhere.json().get("message").get("id")).isNotEqualTo(first.json().get("message").get("id"));
+
+    assertThat(chat.post("/v1/conversations/" + id + "/end", Map.of()).status()).isEqualTo(200);
+    assertThat(chat.send("POST", messages, Map.of("text", "ping"), once).json().get("message").get("id"))
+        .as("a repeat after the end still answers with what was stored").isEqualTo(first.json().get("message").get("id"));
+    assertThat(chat.send("POST", messages, Map.of("text", "pong"), Map.of("Idempotency-Key", "send-2")).status()).isEqualTo(409);
+    assertThat(chat.send("POST", messages, Map.of("text", "pong"), Map.of("Idempotency-Key", "k".repeat(256))).status())
+        .isEqualTo(400);
+
+    JsonNode log = chat.get(messages).json().get("items");
+    assertThat(log).filteredOn(m -> m.get("role").asText().equals("user")).hasSize(1);
+    assertThat(chat.get("/v1/conversations/" + id + "/events").json().get("items")).hasSize(1);
+  }
+
+  @Test
   void postWithoutWaitingThenReadTheLog() {
     String id = start(Map.of("botId", bot));
     var r = app.client(key).post("/v1/conversations/" + id + "/messages", Map.of("type", "text", "payload", Map.of("text", "hey")));

@@ -146,6 +146,20 @@ class BotpressMessagingTest extends DeliveryTestBase {
   }
 
   @Test
+  void aMessageIdWhoseFirstEventIsGoneIsTakenAsNew() {
+    String key = app.apiKey(project, "project.conversation");
+    var first = send(message("gone-1", "conv-g", "hello"), key);
+    // What a log retention shorter than the 30-day window leaves: the key, without its event.
+    app.app.core().db().write(h -> h.execute("UPDATE idempotency_keys SET event_id = 'evt_removed' WHERE idem_key = 'gone-1'"));
+    var again = send(message("gone-1", "conv-g", "hello"), key);
+    assertThat(again.status()).as(again.toString()).isEqualTo(200);
+    String conversation = first.json().get("conversation").get("id").asText();
+    TestApp.eventually(10_000, () -> bodies().size() == 2, "both answered");
+    JsonNode messages = app.admin.get("/v1/conversations/" + conversation + "/messages").json().get("items");
+    assertThat(messages).filteredOn(m -> m.get("role").asText().equals("user")).hasSize(2);
+  }
+
+  @Test
   void failedDeliveriesAreRetriedBeforeTheNextMessage() {
     AtomicInteger calls = new AtomicInteger();
     SCRIPT.set(r -> r.body().contains("\"first\"") && calls.getAndIncrement() == 0

@@ -40,7 +40,8 @@ public final class ConversationRoutes {
     api.post("/v1/projects/{projectId}/conversations", "Conversations", "Start a conversation with a bot", this::start, 201, 400, 401, 403, 404, 409, 422)
         .get("/v1/projects/{projectId}/conversations", "Conversations", "List conversations", this::list, 200, 400, 401, 403, 404)
         .get("/v1/conversations/{conversationId}", "Conversations", "Get a conversation", this::get, 200, 401, 403, 404)
-        .post("/v1/conversations/{conversationId}/messages", "Conversations", "Send a user message; ?wait=true waits for the replies",
+        .post("/v1/conversations/{conversationId}/messages", "Conversations", "Send a user message; ?wait=true waits for the replies; "
+            + "an Idempotency-Key repeated within 24 h answers with the first message",
             this::post, 200, 202, 400, 401, 403, 404, 408, 409, 413)
         .get("/v1/conversations/{conversationId}/messages", "Conversations", "List messages after a seq", this::messages, 200, 400, 401, 403, 404)
         .get("/v1/conversations/{conversationId}/stream", "Conversations", "Server-Sent Events: one per new message; Last-Event-ID resumes",
@@ -127,7 +128,8 @@ public final class ConversationRoutes {
     ObjectNode payload = content.payload();
     boolean wait = "true".equalsIgnoreCase(ctx.queryParam("wait"));
     long timeout = timeout(ctx);
-    ConversationIntake.Posted posted = core.conversations().postMessage(c.id(), type, payload, "native", Json.object());
+    ConversationIntake.Posted posted = core.conversations().postMessage(c.id(), type, payload, "native", Json.object(),
+        Requests.idempotencyKey(ctx));
     ObjectNode answer = Json.object();
     answer.set("message", Views.message(posted.message()));
     answer.put("eventId", posted.event().id());

@@ -114,10 +114,7 @@ public final class TriggerRoutes {
     intake.authorize(trigger, Requests.token(request), TriggerIntake.CredentialRule.SECRET_OR_KEY);
     var payload = Requests.payload(request, core.config().maxBodyBytes());
     var contact = Requests.contactFromQuery(request);
-    String idempotencyKey = request.header("Idempotency-Key");
-    if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 255)) {
-      throw Problem.badRequest("Idempotency-Key must be 1 to 255 characters");
-    }
+    String idempotencyKey = Requests.idempotencyKey(request);
     String session = request.queryParam("session");
     if (session != null && (session.isBlank() || session.length() > 255)) {
       throw Problem.badRequest("session must be 1 to 255 characters");

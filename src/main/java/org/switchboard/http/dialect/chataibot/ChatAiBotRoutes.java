@@ -67,7 +67,7 @@ public final class ChatAiBotRoutes {
     ObjectNode vars = variables.path("conversation").isObject() ? ((ObjectNode) variables.get("conversation")).deepCopy() : Json.object();
     if (variables.path("system").isObject()) vars.set("system", variables.get("system"));
     Conversation c = core.conversations().start(p.projectId(), bot.id(), contact, vars, null);
-    core.conversations().postMessage(c.id(), first.type(), first.payload(), "chataibot", Json.object());
+    core.conversations().postMessage(c.id(), first.type(), first.payload(), "chataibot", Json.object(), null);
     Contact stored = core.db().read(h -> ContactStore.find(h, c.contactId())).orElseThrow();
     ObjectNode answer = Json.object().put("ok", true);
     ObjectNode conversation = answer.putObject("conversation").put("id", c.id())
@@ -90,7 +90,7 @@ public final class ChatAiBotRoutes {
     Conversation c = conversation(ctx, p);
     JsonNode body = Requests.json(ctx, core.config().maxBodyBytes());
     MessageIn in = message(body.path("message"));
-    var posted = core.conversations().postMessage(c.id(), in.type(), in.payload(), "chataibot", Json.object());
+    var posted = core.conversations().postMessage(c.id(), in.type(), in.payload(), "chataibot", Json.object(), null);
     ctx.json(Json.object().put("ok", true).put("message_id", posted.message().id()));
   }
 
