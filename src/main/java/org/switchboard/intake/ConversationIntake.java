@@ -103,7 +103,8 @@ public final class ConversationIntake {
   }
 
   private static Posted repeat(org.jdbi.v3.core.Handle h, String eventId) {
-    Event event = EventStore.find(h, eventId).orElseThrow(); // a key outlives its event only until it is replaced
+    // Within the key's 24 h its event and message are stored: log retention keeps at least a day.
+    Event event = EventStore.find(h, eventId).orElseThrow();
     String messageId = event.context().path("messageId").asText();
     Message message = ConversationStore.messagesByIds(h, java.util.List.of(messageId)).get(messageId);
     return new Posted(message, event, true);
