@@ -37,8 +37,16 @@ final class SecretKey {
       } catch (IOException ignored) {
         // the message below is what matters
       }
+      if (!config.embedded()) {
+        throw new Config.Invalid("no secret key is set, but this PostgreSQL database's secrets are sealed with the key"
+            + " of the node that first used it; give every node that key as SWITCHBOARD_SECRET_KEY (a node without one"
+            + " wrote it to secret.key in its data directory)");
+      }
       throw new Config.Invalid("no secret key is set and " + file + " is missing, but this database's secrets"
           + " are sealed with one; put that secret.key back into the data directory, or set SWITCHBOARD_SECRET_KEY");
+    }
+    if (generating && !config.embedded()) {
+      LOG.warn("SWITCHBOARD_SECRET_KEY is not set; generated {}. Every node sharing this database needs the same key.", file);
     }
     return secrets;
   }
@@ -58,9 +66,6 @@ final class SecretKey {
         byte[] key = Base64.getDecoder().decode(Files.readString(file).trim());
         if (key.length != 32) throw new Config.Invalid(file + " does not hold a 32-byte key");
         return key;
-      }
-      if (!config.embedded()) {
-        LOG.warn("SWITCHBOARD_SECRET_KEY is not set; generated {}. Every node sharing this database needs the same key.", file);
       }
       Files.createDirectories(config.dataDir());
       byte[] key = Secrets.randomKey();

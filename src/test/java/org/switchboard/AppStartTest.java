@@ -104,7 +104,9 @@ class AppStartTest {
     try (App node = App.start(postgres(first, pg), QUIET)) {
       assertThatThrownBy(() -> App.start(postgres(second, pg), QUIET))
           .isInstanceOf(Config.Invalid.class)
-          .hasMessage(missingKeyFile(second));
+          .hasMessageStartingWith("no secret key is set, but this PostgreSQL database's secrets are sealed with the key"
+              + " of the node that first used it; give every node that key as SWITCHBOARD_SECRET_KEY");
+      assertThat(second.resolve("secret.key")).doesNotExist();
       assertThat(node.port()).isPositive();
     }
   }
