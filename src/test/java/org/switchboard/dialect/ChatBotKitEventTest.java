@@ -49,6 +49,14 @@ class ChatBotKitEventTest extends BothDatabases {
   }
 
   @Test
+  void aBlankIdempotencyKeyIsRefusedInChatBotKitsShape() {
+    var blank = send("POST", "", Map.of("n", 1), Map.of("Authorization", "Bearer " + trigger.get("secret").asText(),
+        "Idempotency-Key", ""));
+    assertThat(blank.status()).as(blank.toString()).isEqualTo(400);
+    assertThat(blank.json().get("code").asText()).isEqualTo("BAD_REQUEST");
+  }
+
+  @Test
   void errorsUseChatBotKitsShape() {
     var badEmail = send("POST", "?contact.email=not-an-email", Map.of(), auth());
     assertThat(badEmail.status()).as(badEmail.body()).isEqualTo(400);

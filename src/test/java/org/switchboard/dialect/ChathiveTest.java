@@ -65,6 +65,18 @@ class ChathiveTest extends BothDatabases {
   }
 
   @Test
+  void idempotencyKeysAreTheCoresOwn() {
+    app.trigger(project, bot, Map.of("name", "idem", "key", "idem"));
+    String path = "/api/v1.0/project/" + project + "/trigger/idem";
+    var first = app.anonymous().send("POST", path, Map.of("n", 1), Map.of("x-api-key", key, "Idempotency-Key", "k-1"));
+    var again = app.anonymous().send("POST", path, Map.of("n", 2), Map.of("x-api-key", key, "Idempotency-Key", "k-1"));
+    assertThat(again.json().get("eventId")).isEqualTo(first.json().get("eventId"));
+    // A blank key would make every call that sends one the same call.
+    var blank = app.anonymous().send("POST", path, Map.of("n", 3), Map.of("x-api-key", key, "Idempotency-Key", ""));
+    assertThat(blank.status()).as(blank.toString()).isEqualTo(400);
+  }
+
+  @Test
   void bodyRules() {
     app.trigger(project, bot, Map.of("name", "rules", "key", "rules"));
     assertThat(call("rules", Map.of("language", "eng"), key).status()).isEqualTo(400);

@@ -38,7 +38,7 @@ public final class ChatBotKitRoutes {
     var payload = ctx.method().name().equals("GET") ? Json.object() : Requests.payload(ctx, core.config().maxBodyBytes());
     ContactInput contact = Requests.contactFromQuery(ctx);
     var outcome = core.triggerIntake().invoke(trigger, new TriggerIntake.Invocation(payload, Requests.headers(ctx),
-        Requests.query(ctx), ctx.queryParam("session"), contact, ctx.header("Idempotency-Key"), "chatbotkit", Json.object()));
+        Requests.query(ctx), ctx.queryParam("session"), contact, Requests.idempotencyKey(ctx), "chatbotkit", Json.object()));
     Event e = outcome.event();
     var body = Json.object().put("ok", true).put("eventId", e.id()).put("conversationId", e.conversationId());
     if (Event.DROPPED.equals(e.status())) body.put("dropped", e.dropReason());

@@ -51,7 +51,7 @@ public final class ChathiveRoutes {
         text(customer, "phone"), text(customer, "id")) : ContactInput.NONE;
     String session = body.hasNonNull("sessionId") ? body.get("sessionId").asText() : null;
     var outcome = core.triggerIntake().invoke(trigger, new TriggerIntake.Invocation(body, Requests.headers(ctx),
-        Requests.query(ctx), session, contact, ctx.header("Idempotency-Key"), "chathive", context));
+        Requests.query(ctx), session, contact, Requests.idempotencyKey(ctx), "chathive", context));
     answer(ctx, core.replies(), outcome);
   }
 
