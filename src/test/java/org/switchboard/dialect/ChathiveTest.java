@@ -65,7 +65,7 @@ class ChathiveTest extends BothDatabases {
   }
 
   @Test
-  void idempotencyKeysAreTheCoresOwn() {
+  void anIdempotencyKeyAnswersWithTheFirstEventAndABlankOneIsRefused() {
     app.trigger(project, bot, Map.of("name", "idem", "key", "idem"));
     String path = "/api/v1.0/project/" + project + "/trigger/idem";
     var first = app.anonymous().send("POST", path, Map.of("n", 1), Map.of("x-api-key", key, "Idempotency-Key", "k-1"));
