@@ -372,6 +372,7 @@ def main():
     print(f"load over: {len(acked)} events acknowledged, {len(chats)} chats, {kills} kills", flush=True)
 
     local.port = PORTS[-1]
+    time.sleep(3)  # the last flows' 1 s waits fire and queue their events
     deadline = time.time() + 180
     while True:
         open_events = sum(len(get_all(f"/v1/projects/{project}/events?status={s}")) for s in ("accepted", "processing"))
