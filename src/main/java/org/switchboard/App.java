@@ -216,11 +216,10 @@ public final class App implements AutoCloseable {
    */
   private static void takeUpWorkInFlight(Database db, Clock clock) {
     long now = clock.millis();
-    int events = db.write(h -> QueueStore.expireLeases(h, now));
-    int deliveries = db.write(h -> OutboxStore.expireLeases(h, now));
-    if (events + deliveries > 0) {
+    int[] taken = db.write(h -> new int[] {QueueStore.expireLeases(h, now), OutboxStore.expireLeases(h, now)});
+    if (taken[0] + taken[1] > 0) {
       LOG.info("{} events and {} deliveries were in flight when this data directory's last node stopped; they go on now",
-          events, deliveries);
+          taken[0], taken[1]);
     }
   }
 
