@@ -63,8 +63,10 @@ public final class Fields {
     return v;
   }
 
+  /** Records a problem once: a field checked twice (typed, then required) is reported once. */
   public <T> T error(String path, String message) {
-    errors.add(new FieldError(path, message));
+    FieldError e = new FieldError(path, message);
+    if (!errors.contains(e)) errors.add(e);
     return null;
   }
 

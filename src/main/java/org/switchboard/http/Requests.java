@@ -67,21 +67,28 @@ public final class Requests {
   }
 
   public static JsonNode parseJson(byte[] bytes) {
+    return parseJson(bytes, 400);
+  }
+
+  /** {@code failure}: 400 for a management body, 415 (unreadable body) for an event payload. */
+  private static JsonNode parseJson(byte[] bytes, int failure) {
     if (isBlank(bytes)) return Json.object();
+    String title = failure == 415 ? "Unreadable body" : "Bad request";
     try {
       return Json.MAPPER.readTree(bytes);
     } catch (StreamConstraintsException e) {
-      throw Problem.badRequest("the JSON is nested deeper than " + Json.MAX_DEPTH + " levels");
+      throw new Problem(failure, title, "the JSON is nested deeper than " + Json.MAX_DEPTH + " levels");
     } catch (JsonProcessingException e) {
-      throw Problem.badRequest("the body is not valid JSON: " + e.getOriginalMessage());
+      throw new Problem(failure, title, "the body is not valid JSON: " + e.getOriginalMessage());
     } catch (IOException e) {
-      throw Problem.badRequest("the body is not valid JSON");
+      throw new Problem(failure, title, "the body is not valid JSON");
     }
   }
 
   /**
-   * An event payload: JSON when the content type says JSON (or says nothing and the body parses), otherwise the
-   * text as a string. 415 for text that is not UTF-8.
+   * An event payload: JSON when the content type says JSON (or says nothing), otherwise the text as a string.
+   * A body that cannot be read so (JSON that does not parse, text that is not UTF-8) is a 415, the contract's
+   * "unreadable body".
    */
   public static JsonNode payload(Context ctx, long max) { return payload(RequestView.of(ctx), max); }
 
@@ -89,13 +96,13 @@ public final class Requests {
     byte[] bytes = body(request, max);
     if (isBlank(bytes)) return Json.object();
     String type = request.contentType() == null ? "" : request.contentType().toLowerCase(Locale.ROOT);
-    if (type.isEmpty() || type.contains("json")) return parseJson(bytes);
+    if (type.isEmpty() || type.contains("json")) return parseJson(bytes, 415);
     try {
       String text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
           .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
       return JsonNodeFactory.instance.textNode(text);
     } catch (CharacterCodingException e) {
-      throw new Problem(415, "Unsupported media type", "the body is not UTF-8 text or JSON");
+      throw new Problem(415, "Unreadable body", "the body is not UTF-8 text or JSON");
     }
   }
 
@@ -115,6 +122,14 @@ public final class Requests {
     }
     String key = request.header("x-api-key");
     return key == null || key.isBlank() ? null : key.trim();
+  }
+
+  /** A query flag: absent or {@code false} is false, {@code true} is true (any case); anything else is a 400. */
+  public static boolean flag(Context ctx, String name) {
+    String value = ctx.queryParam(name);
+    if (value == null || value.equalsIgnoreCase("false")) return false;
+    if (value.equalsIgnoreCase("true")) return true;
+    throw Problem.badRequest(name + " must be true or false");
   }
 
   /** The {@code Idempotency-Key} header, or null without one; 400 unless it has 1 to 255 characters. */

@@ -45,28 +45,57 @@ class BadInputTest extends BothDatabases {
     problem(app.admin.send("POST", "/v1/projects", big, Map.of("Content-Type", "application/json")), 413);
   }
 
+  /** An event payload that cannot be read is the contract's "unreadable body" (415); a management body's is a 400. */
   @Test
   void malformedJson() {
-    problem(caller.post(events, "{\"a\": "), 400);
-    problem(caller.post(events, "{\"a\": 1} trailing"), 400);
-    problem(caller.post(events, "{\"a\": 1, \"a\": 2}"), 400);
+    problem(caller.post(events, "{\"a\": "), 415);
+    problem(caller.post(events, "{\"a\": 1} trailing"), 415);
+    problem(caller.post(events, "{\"a\": 1, \"a\": 2}"), 415);
+    problem(caller.send("POST", events, "{\"a\": ".getBytes(StandardCharsets.UTF_8), Map.of()), 415);
     problem(app.admin.post("/v1/projects", "[1,"), 400);
     problem(app.admin.post("/v1/projects", "[1, 2]"), 400);
+    assertThat(app.admin.get("/v1/projects/" + project + "/events?triggerId=" + trigger.get("id").asText())
+        .json().get("items")).as("nothing unreadable is stored").isEmpty();
   }
 
   @Test
   void deepNesting() {
     String deep = "[".repeat(5000) + "]".repeat(5000);
     var r = caller.post(events, deep);
-    problem(r, 400);
+    problem(r, 415);
     assertThat(r.json().get("detail").asText()).contains("nested");
+    problem(app.admin.post("/v1/projects", deep), 400);
   }
 
   @Test
   void invalidUtf8() {
     byte[] bad = {'{', '"', 'a', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'};
-    problem(caller.send("POST", events, bad, Map.of("Content-Type", "application/json")), 400);
+    problem(caller.send("POST", events, bad, Map.of("Content-Type", "application/json")), 415);
     problem(caller.send("POST", events, new byte[] {(byte) 0xFF, (byte) 0xFE, 'x'}, Map.of("Content-Type", "text/plain")), 415);
+  }
+
+  @Test
+  void aQueryFlagIsTrueOrFalse() {
+    String conversation = app.admin.post("/v1/projects/" + project + "/conversations",
+        Map.of("botId", trigger.get("botId").asText())).json().get("id").asText();
+    String messages = "/v1/conversations/" + conversation + "/messages";
+    var r = app.admin.post(messages + "?wait=yes", Map.of("text", "hi"));
+    problem(r, 400);
+    assertThat(r.json().get("detail").asText()).contains("wait");
+    assertThat(app.admin.post(messages + "?wait=FALSE", Map.of("text", "hi")).status()).isEqualTo(202);
+    assertThat(app.admin.post(messages + "?wait=True", Map.of("text", "hi")).status()).isEqualTo(200);
+    assertThat(app.admin.get(messages).json().get("items").findValuesAsText("role"))
+        .as("the refused message is not stored").containsExactlyInAnyOrder("user", "user", "bot", "bot");
+  }
+
+  @Test
+  void aFieldWithTheWrongTypeIsReportedOnce() {
+    String conversation = app.admin.post("/v1/projects/" + project + "/conversations",
+        Map.of("botId", trigger.get("botId").asText())).json().get("id").asText();
+    var r = app.admin.post("/v1/conversations/" + conversation + "/handoff", Map.of("active", "yes"));
+    problem(r, 422);
+    assertThat(r.json().get("errors")).hasSize(1);
+    assertThat(r.json().get("errors").get(0).get("path").asText()).isEqualTo("active");
   }
 
   @Test

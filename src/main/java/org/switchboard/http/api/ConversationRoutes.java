@@ -126,7 +126,7 @@ public final class ConversationRoutes {
     Content content = content(Requests.json(ctx, core.config().maxBodyBytes()));
     String type = content.type();
     ObjectNode payload = content.payload();
-    boolean wait = "true".equalsIgnoreCase(ctx.queryParam("wait"));
+    boolean wait = Requests.flag(ctx, "wait");
     long timeout = timeout(ctx);
     ConversationIntake.Posted posted = core.conversations().postMessage(c.id(), type, payload, "native", Json.object(),
         Requests.idempotencyKey(ctx));

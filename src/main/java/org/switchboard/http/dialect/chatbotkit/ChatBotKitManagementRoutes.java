@@ -79,7 +79,7 @@ public final class ChatBotKitManagementRoutes {
   }
 
   private JsonNode body(Context ctx) {
-    JsonNode body = Requests.payload(ctx, core.config().maxBodyBytes());
+    JsonNode body = Requests.json(ctx, core.config().maxBodyBytes());
     return body.isNull() ? Json.object() : body;
   }
 
