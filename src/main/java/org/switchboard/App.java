@@ -154,14 +154,15 @@ public final class App implements AutoCloseable {
     Dispatcher dispatcher = new Dispatcher(db, committer, safeHttp, subscriptions, outbox, notifier, clock, owner,
         DELIVERY_CONCURRENCY, options.deliverySchedule(), metrics);
     outbox.handOffTo(dispatcher);
+    RateLimiter rateLimiter = new RateLimiter(db, clock);
     TriggerIntake triggerIntake = new TriggerIntake(db, committer, access, secrets, clock, worker::wake,
-        options.startWorker() ? worker : Handoff.NONE, outbox, notifier);
+        options.startWorker() ? worker : Handoff.NONE, outbox, notifier, rateLimiter);
     Scheduler scheduler = new Scheduler(db, committer, triggerIntake, clock);
     IntakeWiring intake = new IntakeWiring(db, committer, clock, worker::wake, outbox, notifier);
     ConversationIntake conversationIntake = new ConversationIntake(intake);
     Core core = new Core(config, clock, db, committer, secrets, access, new Projects(db, clock), new Bots(db, clock),
         new Triggers(db, clock, secrets), subscriptions, new Channels(db, clock, subscriptions, safeHttp), triggerIntake,
-        new RateLimiter(db, clock), conversationIntake, new ChannelIntake(intake),
+        rateLimiter, conversationIntake, new ChannelIntake(intake),
         new ContactConversations(intake, conversationIntake), notifier, replies, worker,
         dispatcher, scheduler, metrics);
     Gauge.builder("switchboard_queue_depth", () -> db.read(QueueStore::depth)).register(metrics);

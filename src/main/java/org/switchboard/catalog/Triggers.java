@@ -17,6 +17,7 @@ import org.switchboard.store.TriggerStore;
 public final class Triggers {
   public static final long MAX_RESPONSE_TIMEOUT_MS = 900_000;
   public static final long MAX_SESSION_SECONDS = 30L * 24 * 3600;
+  public static final long MAX_RATE_LIMIT_PER_MINUTE = 1_000_000;
 
   private final Database db;
   private final Clock clock;
@@ -31,7 +32,7 @@ public final class Triggers {
   public Trigger create(String projectId, JsonNode body) {
     long now = clock.millis();
     Trigger blank = new Trigger(Ids.trigger(), projectId, "", "", null, null, true, false, 30_000, 1800, false, 86_400,
-        null, null, Json.object(), Trigger.ACTIVE, secrets.encrypt(Secrets.token("whtrg_")), now, now, null, null);
+        null, null, null, Json.object(), Trigger.ACTIVE, secrets.encrypt(Secrets.token("whtrg_")), now, now, null, null);
     Trigger trigger = apply(blank, body, true);
     return db.writeCatalog(h -> {
       checkUnique(h, trigger);
@@ -63,7 +64,8 @@ public final class Triggers {
     String secret = Secrets.token("whtrg_");
     Trigger rotated = new Trigger(t.id(), t.projectId(), t.name(), t.key(), t.description(), t.botId(), t.authenticate(),
         t.waitForResponse(), t.responseTimeoutMs(), t.sessionDurationSeconds(), t.ignoreDuplicates(),
-        t.duplicateWindowSeconds(), t.filter(), t.schedule(), t.meta(), t.status(), secrets.encrypt(secret),
+        t.duplicateWindowSeconds(), t.filter(), t.rateLimitPerMinute(), t.schedule(), t.meta(), t.status(),
+        secrets.encrypt(secret),
         t.createdAt(), clock.millis(), t.lastTriggerAt(), t.nextTriggerAt());
     db.writeCatalog(h -> {
       TriggerStore.update(h, rotated);
@@ -106,6 +108,8 @@ public final class Triggers {
         if (problem != null) f.error("filter", "invalid CEL: " + problem.lines().findFirst().orElse(problem));
       }
     }
+    Long rateLimit = f.has("rateLimitPerMinute")
+        ? f.number("rateLimitPerMinute", 1, MAX_RATE_LIMIT_PER_MINUTE) : t.rateLimitPerMinute();
     JsonNode schedule = t.schedule();
     Long next = t.nextTriggerAt();
     if (f.has("schedule")) {
@@ -136,7 +140,7 @@ public final class Triggers {
     return new Trigger(t.id(), t.projectId(), newName, newKey, f.has("description") ? description : t.description(),
         botId != null ? botId : t.botId(), or(authenticate, t.authenticate()), or(wait, t.waitForResponse()),
         or(timeout, t.responseTimeoutMs()), or(session, t.sessionDurationSeconds()),
-        or(duplicates, t.ignoreDuplicates()), or(window, t.duplicateWindowSeconds()), filter, schedule,
+        or(duplicates, t.ignoreDuplicates()), or(window, t.duplicateWindowSeconds()), filter, rateLimit, schedule,
         meta != null ? meta : Json.object(), status, t.secretSealed(), t.createdAt(), clock.millis(),
         t.lastTriggerAt(), next);
   }

@@ -34,9 +34,14 @@ public final class Problems {
   }
 
   public static void write(Context ctx, Problem p) {
+    retryAfter(ctx, p);
+    ctx.status(p.status()).contentType(CONTENT_TYPE).result(Json.write(body(p)));
+  }
+
+  /** Sets {@code Retry-After} when the problem says when to come back (429, 503), whatever shape the body takes. */
+  public static void retryAfter(Context ctx, Problem p) {
     Object retryAfter = p.extensions().get("retryAfter");
     if (retryAfter != null) ctx.header("Retry-After", String.valueOf(retryAfter));
-    ctx.status(p.status()).contentType(CONTENT_TYPE).result(Json.write(body(p)));
   }
 
   /** The same answer through Jetty's own response, for handlers in front of Javalin. */

@@ -33,9 +33,9 @@ import org.switchboard.store.GroupCommitter;
 import org.switchboard.store.TriggerStore;
 
 /**
- * Accepts trigger events, in this order: trigger state and auth, filter, duplicates and idempotency keys, session
- * and contact, then one group-committed write of the event and its queue entry. Nothing is acknowledged before
- * that commit. Every dialect comes through here.
+ * Accepts trigger events, in this order: trigger state and auth, rate limit, filter, duplicates and idempotency
+ * keys, session and contact, then one group-committed write of the event and its queue entry. Nothing is
+ * acknowledged before that commit. Every dialect comes through here.
  */
 public final class TriggerIntake {
   public static final long IDEMPOTENCY_WINDOW_MS = 24L * 3600 * 1000;
@@ -74,11 +74,14 @@ public final class TriggerIntake {
   private final Handoff handoff;
   private final Outbox outbox;
   private final Notifier notifier;
+  private final RateLimiter rateLimiter;
   private final Cache<String, byte[]> secretDigests = Caffeine.newBuilder().maximumSize(10_000).build();
 
   public TriggerIntake(Database db, GroupCommitter committer, Access access, Secrets secrets, Clock clock,
-                       Runnable wakeWorkers, Handoff handoff, Outbox outbox, Notifier notifier) {
+                       Runnable wakeWorkers, Handoff handoff, Outbox outbox, Notifier notifier,
+                       RateLimiter rateLimiter) {
     this.handoff = handoff;
+    this.rateLimiter = rateLimiter;
     this.outbox = outbox;
     this.notifier = notifier;
     this.db = db;
@@ -116,6 +119,10 @@ public final class TriggerIntake {
   }
 
   public Outcome invoke(Trigger trigger, Invocation in) {
+    // Before anything is stored: a call over the trigger's limit leaves no trace but the 429.
+    if (trigger.rateLimitPerMinute() != null) {
+      rateLimiter.hit("trigger:" + trigger.id(), trigger.rateLimitPerMinute(), 60_000);
+    }
     long now = clock.millis();
     int version = publishedVersion(trigger.botId());
     String dropReason = passesFilter(trigger, in) ? null : "filter";

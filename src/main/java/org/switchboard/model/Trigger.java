@@ -6,7 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 public record Trigger(
     String id, String projectId, String name, String key, String description, String botId,
     boolean authenticate, boolean waitForResponse, long responseTimeoutMs, long sessionDurationSeconds,
-    boolean ignoreDuplicates, long duplicateWindowSeconds, String filter, JsonNode schedule, JsonNode meta,
+    boolean ignoreDuplicates, long duplicateWindowSeconds, String filter, Long rateLimitPerMinute, JsonNode schedule,
+    JsonNode meta,
     String status, String secretSealed, long createdAt, long updatedAt, Long lastTriggerAt, Long nextTriggerAt) {
 
   public static final String ACTIVE = "active";

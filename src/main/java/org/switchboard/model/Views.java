@@ -42,7 +42,7 @@ public final class Views {
         .put("authenticate", t.authenticate()).put("waitForResponse", t.waitForResponse())
         .put("responseTimeoutMs", t.responseTimeoutMs()).put("sessionDurationSeconds", t.sessionDurationSeconds())
         .put("ignoreDuplicates", t.ignoreDuplicates()).put("duplicateWindowSeconds", t.duplicateWindowSeconds())
-        .put("filter", t.filter());
+        .put("filter", t.filter()).put("rateLimitPerMinute", t.rateLimitPerMinute());
     node.set("schedule", t.schedule());
     node.set("meta", t.meta());
     node.put("status", t.status()).put("url", url);

@@ -240,7 +240,7 @@ public final class GroupCommitter implements AutoCloseable {
           results = optimistic.stream().anyMatch(r -> r instanceof Failed) ? runBatch(batch, true) : optimistic;
         } catch (RuntimeException e) {
           if (attempt < 3 && isTransient(e)) continue;
-          LOG.warn("a batch of {} writes failed to commit: {}", batch.size(), e.toString());
+          LOG.warn("a batch of {} writes failed to commit: {}", batch.size(), withCauses(e));
           StorageUnavailable failure = new StorageUnavailable("the database did not commit: " + e.getMessage());
           for (Pending<?> p : batch) p.result().completeExceptionally(failure);
           return;
@@ -285,6 +285,16 @@ public final class GroupCommitter implements AutoCloseable {
       }
       return results;
     }
+  }
+
+  /** A failure and its causes on one line: JDBI's wrapper alone hides what the database said (a full disk). */
+  static String withCauses(Throwable failure) {
+    StringBuilder line = new StringBuilder(failure.toString());
+    Throwable t = failure.getCause();
+    for (int depth = 0; t != null && depth < 8; t = t.getCause(), depth++) {
+      line.append(" <- ").append(t);
+    }
+    return line.toString();
   }
 
   private static boolean isTransient(Throwable e) {

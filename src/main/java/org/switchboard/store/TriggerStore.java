@@ -13,6 +13,7 @@ public final class TriggerStore {
       rs.getString("description"), rs.getString("bot_id"), Rows.flag(rs, "authenticate"),
       Rows.flag(rs, "wait_for_response"), rs.getLong("response_timeout_ms"), rs.getLong("session_duration_seconds"),
       Rows.flag(rs, "ignore_duplicates"), rs.getLong("duplicate_window_seconds"), rs.getString("filter"),
+      Rows.nullableLong(rs, "rate_limit_per_minute"),
       Json.read(rs.getString("schedule")), Json.read(rs.getString("meta")), rs.getString("status"),
       rs.getString("secret_enc"), rs.getLong("created_at"), rs.getLong("updated_at"),
       Rows.nullableLong(rs, "last_trigger_at"), Rows.nullableLong(rs, "next_trigger_at"));
@@ -22,10 +23,10 @@ public final class TriggerStore {
   public static void insert(Handle h, Trigger t) {
     h.createUpdate("INSERT INTO triggers (id, project_id, name, name_lower, trigger_key, key_lower, description, bot_id, "
             + "authenticate, wait_for_response, response_timeout_ms, session_duration_seconds, ignore_duplicates, "
-            + "duplicate_window_seconds, filter, schedule, meta, status, secret_enc, created_at, updated_at, "
-            + "last_trigger_at, next_trigger_at) VALUES (:id, :projectId, :name, :nameLower, :key, :keyLower, "
+            + "duplicate_window_seconds, filter, rate_limit_per_minute, schedule, meta, status, secret_enc, created_at, "
+            + "updated_at, last_trigger_at, next_trigger_at) VALUES (:id, :projectId, :name, :nameLower, :key, :keyLower, "
             + ":description, :botId, :authenticate, :wait, :timeout, :session, :ignoreDuplicates, :window, :filter, "
-            + ":schedule, :meta, :status, :secret, :createdAt, :updatedAt, :lastTriggerAt, :nextTriggerAt)")
+            + ":rateLimit, :schedule, :meta, :status, :secret, :createdAt, :updatedAt, :lastTriggerAt, :nextTriggerAt)")
         .bindMap(columns(t)).execute();
   }
 
@@ -33,9 +34,9 @@ public final class TriggerStore {
     h.createUpdate("UPDATE triggers SET name = :name, name_lower = :nameLower, trigger_key = :key, key_lower = :keyLower, "
             + "description = :description, bot_id = :botId, authenticate = :authenticate, wait_for_response = :wait, "
             + "response_timeout_ms = :timeout, session_duration_seconds = :session, ignore_duplicates = :ignoreDuplicates, "
-            + "duplicate_window_seconds = :window, filter = :filter, schedule = :schedule, meta = :meta, status = :status, "
-            + "secret_enc = :secret, updated_at = :updatedAt, last_trigger_at = :lastTriggerAt, "
-            + "next_trigger_at = :nextTriggerAt WHERE id = :id")
+            + "duplicate_window_seconds = :window, filter = :filter, rate_limit_per_minute = :rateLimit, "
+            + "schedule = :schedule, meta = :meta, status = :status, secret_enc = :secret, updated_at = :updatedAt, "
+            + "last_trigger_at = :lastTriggerAt, next_trigger_at = :nextTriggerAt WHERE id = :id")
         .bindMap(columns(t)).execute();
   }
 
@@ -56,6 +57,7 @@ public final class TriggerStore {
     m.put("ignoreDuplicates", Rows.flag(t.ignoreDuplicates()));
     m.put("window", t.duplicateWindowSeconds());
     m.put("filter", t.filter());
+    m.put("rateLimit", t.rateLimitPerMinute());
     m.put("schedule", t.schedule() == null || t.schedule().isNull() ? null : Json.write(t.schedule()));
     m.put("meta", Json.write(t.meta()));
     m.put("status", t.status());

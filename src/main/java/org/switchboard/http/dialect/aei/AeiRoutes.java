@@ -14,6 +14,7 @@ import org.switchboard.auth.Permission;
 import org.switchboard.auth.Principal;
 import org.switchboard.delivery.Outbox;
 import org.switchboard.http.Api;
+import org.switchboard.http.Problems;
 import org.switchboard.http.Requests;
 import org.switchboard.http.api.LiveStreams;
 import org.switchboard.model.Event;
@@ -59,6 +60,7 @@ public final class AeiRoutes {
       } catch (Problem p) {
         String message = p.errors().isEmpty() ? p.detail()
             : String.join("; ", p.errors().stream().map(e -> e.path() + ": " + e.message()).toList());
+        Problems.retryAfter(ctx, p);
         ctx.status(p.status()).json(Json.object().put("error", message).put("status", p.status()));
       }
     };

@@ -9,6 +9,7 @@ import org.switchboard.Core;
 import org.switchboard.auth.Permission;
 import org.switchboard.http.Api;
 import org.switchboard.http.Guard;
+import org.switchboard.http.Problems;
 import org.switchboard.http.Requests;
 import org.switchboard.intake.ChannelIntake;
 import org.switchboard.model.Channel;
@@ -87,6 +88,7 @@ public final class BotpressRoutes {
   }
 
   private static void error(Context ctx, Problem p) {
+    Problems.retryAfter(ctx, p);
     ObjectNode body = Json.object().put("id", Ids.next("err_")).put("code", p.status()).put("type", type(p.status()))
         .put("message", p.detail());
     if (!p.errors().isEmpty()) {

@@ -11,6 +11,7 @@ import org.switchboard.Core;
 import org.switchboard.auth.Permission;
 import org.switchboard.auth.Principal;
 import org.switchboard.http.Api;
+import org.switchboard.http.Problems;
 import org.switchboard.http.Requests;
 import org.switchboard.intake.ContactInput;
 import org.switchboard.model.Bot;
@@ -135,6 +136,7 @@ public final class ChatAiBotRoutes {
     try {
       work.run();
     } catch (Problem p) {
+      Problems.retryAfter(ctx, p);
       ctx.status(p.status()).json(Json.object().put("ok", false).put("error", p.detail()));
     }
   }

@@ -4,6 +4,7 @@ import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import org.switchboard.Core;
 import org.switchboard.http.Api;
+import org.switchboard.http.Problems;
 import org.switchboard.http.Requests;
 import org.switchboard.intake.ContactInput;
 import org.switchboard.intake.TriggerIntake;
@@ -56,6 +57,7 @@ public final class ChatBotKitRoutes {
     try {
       work.run();
     } catch (Problem p) {
+      Problems.retryAfter(ctx, p);
       ctx.status(p.status()).json(Json.object().put("message", p.detail()).put("code", code(p.status())));
     }
   }
