@@ -55,6 +55,7 @@ class RetryAndOrderTest extends DeliveryTestBase {
     AtomicInteger calls = new AtomicInteger();
     java.util.concurrent.CountDownLatch seenFailing = new java.util.concurrent.CountDownLatch(1);
     SCRIPT.set(r -> {
+      if (!r.path().equals("/flaky")) return LocalServer.Answer.json(200, Map.of()); // an earlier test's late retry
       if (calls.incrementAndGet() == 1) return LocalServer.Answer.json(500, Map.of());
       try {
         seenFailing.await(800, java.util.concurrent.TimeUnit.MILLISECONDS); // the retry waits until the test has looked
@@ -63,7 +64,7 @@ class RetryAndOrderTest extends DeliveryTestBase {
       }
       return LocalServer.Answer.json(200, Map.of());
     });
-    String sub = subscribe(Map.of()).get("id").asText();
+    String sub = subscribe(Map.of("url", receiver.url() + "/flaky")).get("id").asText();
     fire(Map.of("n", 1), null);
     TestApp.eventually(5_000, () -> !app.admin.get("/v1/subscriptions/" + sub).json().get("failingSince").isNull(), "failing");
     seenFailing.countDown();
@@ -120,10 +121,11 @@ class RetryAndOrderTest extends DeliveryTestBase {
   @Test
   void retryAfterIsHonoured() {
     AtomicInteger calls = new AtomicInteger();
-    SCRIPT.set(r -> calls.incrementAndGet() == 1
+    // A path of its own: a late retry of an earlier test's subscription must not take the first answer.
+    SCRIPT.set(r -> r.path().equals("/slow") && calls.incrementAndGet() == 1
         ? new LocalServer.Answer(429, "text/plain", "slow down", 0, Map.of("Retry-After", "2"))
         : LocalServer.Answer.json(200, Map.of()));
-    String sub = subscribe(Map.of()).get("id").asText();
+    String sub = subscribe(Map.of("url", receiver.url() + "/slow")).get("id").asText();
     fire(Map.of("n", 1), null);
     awaitStatus(sub, "succeeded");
     JsonNode log = onlyDelivery(sub).get("attempts");
