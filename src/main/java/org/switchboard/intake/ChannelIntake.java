@@ -20,8 +20,6 @@ import org.switchboard.store.EventStore;
  * with the first outcome and not processed again.
  */
 public final class ChannelIntake {
-  public static final long MESSAGE_ID_WINDOW_MS = 30L * 24 * 3600 * 1000;
-
   /** Switchboard's ids for a received message; {@code repeated} when its message id was seen before. */
   public record Received(String messageId, String contactId, String conversationId, String eventId, boolean repeated) {}
 
@@ -36,8 +34,9 @@ public final class ChannelIntake {
     long now = w.clock().millis();
     String eventId = Ids.event();
     Received received = w.committer().submit(h -> {
-      String scope = "channel:" + channel.id();
-      var earlier = EventStore.idempotencyKey(h, scope, messageId, eventId, now, now - MESSAGE_ID_WINDOW_MS);
+      String scope = IdempotencyScope.CHANNEL.of(channel.id());
+      var earlier = EventStore.idempotencyKey(h, scope, messageId, eventId, now,
+          now - IdempotencyScope.CHANNEL.windowMs());
       Optional<Event> first = earlier.flatMap(id -> EventStore.find(h, id));
       if (first.isPresent()) return repeat(h, first.get());
       // A log retention shorter than the window may have removed the first event: nothing is left to answer with.

@@ -91,8 +91,8 @@ public final class ConversationIntake {
       Conversation c = ConversationStore.findForUpdate(h, conversationId, db.dialect())
           .orElseThrow(() -> Problem.notFound("conversation " + conversationId));
       if (idempotencyKey != null) {
-        var earlier = EventStore.idempotencyKey(h, "conversation:" + c.id(), idempotencyKey, eventId, now,
-            now - TriggerIntake.IDEMPOTENCY_WINDOW_MS);
+        var earlier = EventStore.idempotencyKey(h, IdempotencyScope.CONVERSATION.of(c.id()), idempotencyKey, eventId,
+            now, now - IdempotencyScope.CONVERSATION.windowMs());
         if (earlier.isPresent()) return repeat(h, earlier.get());
       }
       if (Conversation.ENDED.equals(c.status())) throw Problem.conflict("conversation " + conversationId + " has ended");

@@ -38,8 +38,6 @@ import org.switchboard.store.TriggerStore;
  * acknowledged before that commit. Every dialect comes through here.
  */
 public final class TriggerIntake {
-  public static final long IDEMPOTENCY_WINDOW_MS = 24L * 3600 * 1000;
-
   /** How a caller proves it may invoke the trigger. */
   public enum CredentialRule {
     /** The trigger secret, or an API key with project.trigger on the trigger's project (native). */
@@ -147,8 +145,8 @@ public final class TriggerIntake {
         leasedIn[0] = null;
         inlined[0] = false;
         if (in.idempotencyKey() != null) {
-          Optional<String> earlier = EventStore.idempotencyKey(h, "trigger:" + trigger.id(), in.idempotencyKey(),
-              eventId, now, now - IDEMPOTENCY_WINDOW_MS);
+          Optional<String> earlier = EventStore.idempotencyKey(h, IdempotencyScope.TRIGGER.of(trigger.id()),
+              in.idempotencyKey(), eventId, now, now - IdempotencyScope.TRIGGER.windowMs());
           if (earlier.isPresent()) return new Outcome(EventStore.find(h, earlier.get()).orElseThrow(), trigger, true);
         }
         if (dropReason != null) return new Outcome(drop(h, trigger, in, eventId, context, now, dropReason, null), trigger, false);

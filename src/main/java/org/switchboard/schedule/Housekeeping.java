@@ -8,8 +8,7 @@ import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.switchboard.intake.ChannelIntake;
-import org.switchboard.intake.TriggerIntake;
+import org.switchboard.intake.IdempotencyScope;
 import org.switchboard.store.Database;
 import org.switchboard.store.EventStore;
 import org.switchboard.store.TriggerStore;
@@ -82,18 +81,9 @@ public final class Housekeeping implements AutoCloseable {
     removal.sweep("event_fingerprints", EventStore::fingerprintsAfter, s -> db.catalog().trigger(s.scope())
         .map(t -> s.at() < now - t.duplicateWindowSeconds() * 1000).orElse(true), EventStore::removeFingerprints);
     removal.sweep("idempotency_keys", EventStore::idempotencyKeysAfter,
-        s -> s.at() < now - idempotencyWindowMs(s.scope()), EventStore::removeIdempotencyKeys);
+        s -> s.at() < now - IdempotencyScope.windowOf(s.scope()), EventStore::removeIdempotencyKeys);
     removal.sweep("schedule_slots", TriggerStore::slotsAfter, s -> s.at() < now - SLOTS_KEPT_MS, TriggerStore::removeSlots);
     return removal.takeRemoved();
-  }
-
-  /**
-   * The window intake keeps a key for, by its scope: a trigger's or a conversation's Idempotency-Key, or a channel's
-   * message id; a scope of another kind gets the longest of them.
-   */
-  static long idempotencyWindowMs(String scope) {
-    return scope.startsWith("trigger:") || scope.startsWith("conversation:") ? TriggerIntake.IDEMPOTENCY_WINDOW_MS
-        : ChannelIntake.MESSAGE_ID_WINDOW_MS;
   }
 
   @Override
