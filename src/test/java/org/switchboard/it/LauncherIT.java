@@ -6,15 +6,20 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.switchboard.support.ServerProcess;
 
 /**
  * The launcher's start-up archive ({@code ./switchboard archive-options}, which {@code serve} uses): a rehearsal in a
@@ -81,6 +86,57 @@ class LauncherIT {
     Launched failed = archiveOptions("-Xmx256m -Dlauncher.it=" + UUID.randomUUID() + " -XX:+NoSuchOptionAnywhere");
     assertThat(failed.options()).isEmpty();
     assertThat(failed.log()).contains("the rehearsal failed").contains("NoSuchOptionAnywhere");
+  }
+
+  /**
+   * A build writes target/switchboard.jar in place. A JVM whose jar changed under it could not load its next class
+   * (NoClassDefFoundError) and spun on every request, so serve runs a copy that a build does not touch. The launcher
+   * runs here in a checkout of its own (the script and a built jar), so that this test's rebuild touches no jar
+   * that another test or this JVM reads.
+   */
+  @Test
+  void aServerKeepsServingWhenTheJarIsRebuiltUnderIt() throws Exception {
+    Path checkout = Files.createTempDirectory("launcher-checkout");
+    Path jar = checkout.resolve("target/switchboard.jar");
+    Files.createDirectories(jar.getParent());
+    Files.copy(Path.of("switchboard"), checkout.resolve("switchboard"));
+    Files.copy(JAR, jar, StandardCopyOption.COPY_ATTRIBUTES);
+    Path log = checkout.resolve("serve.log");
+    int port = ServerProcess.freePort();
+    Map<String, String> env = new HashMap<>(ServerProcess.env(checkout.resolve("data"), null));
+    env.put("SWITCHBOARD_JAVA_OPTS", "-Xmx256m");
+    env.put("JAVA_HOME", javaHome());
+    try (ServerProcess server = ServerProcess.launch(List.of("bash", checkout.resolve("switchboard").toString(),
+        "serve", "--http-port", String.valueOf(port)), port, env, log, Duration.ofSeconds(120))) {
+      assertThat(server.commandLine()).contains("-jar target/serve/switchboard.jar").contains(MAP);
+      // A rebuild: other bytes written into the same file, as the build's packaging does (here none a class is in).
+      byte[] other = new byte[(int) Files.size(jar)];
+      new java.util.Random(7).nextBytes(other);
+      try (var out = Files.newOutputStream(jar, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+        out.write(other);
+      }
+      // Calls that load classes neither the start nor the rehearsal did: the dashboard, dialects, a wrong call, and
+      // then a trigger's event.
+      assertThat(server.admin.get("/docs").status()).isEqualTo(200);
+      assertThat(server.admin.as(null).get("/ui").status()).isBetween(200, 399);
+      assertThat(server.admin.as(null).get("/api/v1/integration/trigger/list").status()).isEqualTo(401);
+      assertThat(server.admin.post("/api/v1/conversations", Map.of("channel", "API")).status()).isEqualTo(403);
+      assertThat(server.admin.post("/v1/projects", "[1,").status()).isEqualTo(400);
+      String project = server.admin.post("/v1/projects", Map.of("name", "rebuilt")).json().get("id").asText();
+      String bot = server.admin.post("/v1/projects/" + project + "/bots", Map.of("name", "b", "publish", true,
+          "definition", "on: { default: n }\nnodes: { n: [ { say: \"hi\" } ] }")).json().get("id").asText();
+      var trigger = server.admin.post("/v1/projects/" + project + "/triggers",
+          Map.of("name", "t", "botId", bot, "waitForResponse", true)).json();
+      var fired = server.admin.as(trigger.get("secret").asText())
+          .post("/v1/triggers/" + trigger.get("id").asText() + "/events", Map.of("x", 1));
+      assertThat(fired.status()).as(server.output()).isEqualTo(200);
+      assertThat(fired.json().get("messages").get(0).get("payload").get("text").asText()).isEqualTo("hi");
+      assertThat(server.output()).doesNotContain("NoClassDefFoundError");
+    } finally {
+      try (Stream<Path> files = Files.walk(checkout)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+      }
+    }
   }
 
   private record Launched(String options, String log) {}

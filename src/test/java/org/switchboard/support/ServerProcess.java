@@ -52,15 +52,30 @@ public final class ServerProcess implements AutoCloseable {
     command.addAll(jvmOptions);
     // The jar's manifest enables native access (SQLite's driver), as for ./switchboard serve.
     command.addAll(List.of("-jar", jar, "serve", "--http-port", String.valueOf(port)));
+    return launch(command, port, env, log, Duration.ofSeconds(30));
+  }
+
+  /** Runs {@code command} (a server listening on {@code port}) and returns once /readyz answers 200. */
+  public static ServerProcess launch(List<String> command, int port, Map<String, String> env, Path log,
+                                     Duration readyWithin) throws Exception {
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     pb.environment().keySet().removeIf(k -> k.startsWith("SWITCHBOARD_"));
     pb.environment().putAll(env);
     long started = System.nanoTime();
     ServerProcess server = new ServerProcess(pb.start(), port, log);
-    server.awaitReady(Duration.ofSeconds(30));
+    server.awaitReady(readyWithin);
     server.readyAfter = Duration.ofNanos(System.nanoTime() - started);
     return server;
+  }
+
+  /** The process's command line (Linux: from /proc; empty elsewhere). */
+  public String commandLine() {
+    try {
+      return Files.readString(Path.of("/proc", String.valueOf(pid()), "cmdline")).replace('\0', ' ');
+    } catch (IOException e) {
+      return "";
+    }
   }
 
   /** From the process start to the first 200 from /readyz. */
