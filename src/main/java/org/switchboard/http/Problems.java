@@ -38,6 +38,14 @@ public final class Problems {
     ctx.status(p.status()).contentType(CONTENT_TYPE).result(Json.write(body(p)));
   }
 
+  /**
+   * What a route's failure answers, for routes that answer in a shape of their own (the dialects): its own problem,
+   * or the 503 of a storage outage, or a logged 500, as {@link HttpServer} answers for the others.
+   */
+  public static Problem of(Context ctx, Exception failure) {
+    return HttpServer.problemFor(failure, ctx.method().name(), ctx.path());
+  }
+
   /** Sets {@code Retry-After} when the problem says when to come back (429, 503), whatever shape the body takes. */
   public static void retryAfter(Context ctx, Problem p) {
     Object retryAfter = p.extensions().get("retryAfter");

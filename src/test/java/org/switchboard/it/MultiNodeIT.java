@@ -248,6 +248,7 @@ class MultiNodeIT {
   @Order(7)
   void aPostgresRestartUnderLoadIsSurvived() throws Exception {
     JsonNode trigger = echoTrigger("restart", Map.of());
+    String key = Fixtures.apiKey(node(0), trigger.get("projectId").asText(), "project.conversation");
     Load load = new Load(trigger, i -> node(i));
     Thread.sleep(1_000);
     cluster.stopPostgres();
@@ -257,6 +258,16 @@ class MultiNodeIT {
       TestApp.eventually(10_000, () -> node(n).as(null).get("/readyz").status() == 503, "node " + n + " not ready");
       assertThat(System.nanoTime() - asked).as("a quick 503 from /readyz").isLessThan(3_000_000_000L);
     }
+    // The dialects answer the outage in their own error shapes, with Retry-After, as the native API does.
+    var chatbotkit = node(0).as(trigger.get("secret").asText())
+        .post("/api/v1/integration/trigger/" + trigger.get("id").asText() + "/event", Map.of("n", -1));
+    assertThat(chatbotkit.status()).as(chatbotkit.toString()).isEqualTo(503);
+    assertThat(chatbotkit.json().get("code").asText()).isEqualTo("SERVICE_UNAVAILABLE");
+    assertThat(chatbotkit.header("Retry-After")).isEqualTo("1");
+    var chataibot = node(1).as(key).get("/api/v1/conversation/cnv_00000000000000000000000000/messages");
+    assertThat(chataibot.status()).as(chataibot.toString()).isEqualTo(503);
+    assertThat(chataibot.json().get("ok").asBoolean()).isFalse();
+    assertThat(chataibot.header("Retry-After")).isEqualTo("1");
     Thread.sleep(2_000);
     cluster.startPostgres();
     for (int i = 0; i < cluster.size(); i++) {

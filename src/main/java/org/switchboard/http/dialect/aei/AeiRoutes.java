@@ -57,7 +57,8 @@ public final class AeiRoutes {
     return ctx -> {
       try {
         handler.handle(ctx);
-      } catch (Problem p) {
+      } catch (Exception failure) {
+        Problem p = Problems.of(ctx, failure);
         String message = p.errors().isEmpty() ? p.detail()
             : String.join("; ", p.errors().stream().map(e -> e.path() + ": " + e.message()).toList());
         Problems.retryAfter(ctx, p);

@@ -36,8 +36,8 @@ public final class BotpressRoutes {
     api.post(PATH, "Botpress dialect", "Send a user message to the channel's bot", ctx -> {
       try {
         receive(ctx);
-      } catch (Problem p) {
-        error(ctx, p);
+      } catch (Exception e) {
+        error(ctx, Problems.of(ctx, e));
       }
     }, 200, 400, 401, 403, 404, 409, 413);
   }
@@ -106,7 +106,8 @@ public final class BotpressRoutes {
       case 404 -> "ResourceNotFound";
       case 409 -> "ResourceConflict";
       case 429 -> "RateLimited";
-      default -> "Unknown";
+      case 503 -> "ServiceUnavailable";
+      default -> status >= 500 ? "InternalError" : "Unknown";
     };
   }
 }

@@ -135,7 +135,8 @@ public final class ChatAiBotRoutes {
   private static void guarded(Context ctx, Runnable work) {
     try {
       work.run();
-    } catch (Problem p) {
+    } catch (RuntimeException e) {
+      Problem p = Problems.of(ctx, e);
       Problems.retryAfter(ctx, p);
       ctx.status(p.status()).json(Json.object().put("ok", false).put("error", p.detail()));
     }

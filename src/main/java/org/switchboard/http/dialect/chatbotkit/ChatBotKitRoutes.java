@@ -56,7 +56,8 @@ public final class ChatBotKitRoutes {
   static void withErrors(Context ctx, Runnable work) {
     try {
       work.run();
-    } catch (Problem p) {
+    } catch (RuntimeException e) {
+      Problem p = Problems.of(ctx, e);
       Problems.retryAfter(ctx, p);
       ctx.status(p.status()).json(Json.object().put("message", p.detail()).put("code", code(p.status())));
     }
@@ -73,6 +74,7 @@ public final class ChatBotKitRoutes {
       case 415 -> "UNSUPPORTED_MEDIA_TYPE";
       case 422 -> "UNPROCESSABLE_ENTITY";
       case 429 -> "TOO_MANY_REQUESTS";
+      case 503 -> "SERVICE_UNAVAILABLE";
       default -> status >= 500 ? "INTERNAL_SERVER_ERROR" : "ERROR";
     };
   }
