@@ -32,7 +32,8 @@ public final class Triggers {
   public Trigger create(String projectId, JsonNode body) {
     long now = clock.millis();
     Trigger blank = new Trigger(Ids.trigger(), projectId, "", "", null, null, true, false, 30_000, 1800, false, 86_400,
-        null, null, null, Json.object(), Trigger.ACTIVE, secrets.encrypt(Secrets.token("whtrg_")), now, now, null, null);
+        null, null, null, Json.object(), Trigger.ACTIVE, secrets.encrypt(Secrets.token("whtrg_")), now, now, null,
+        null);
     Trigger trigger = apply(blank, body, true);
     return db.writeCatalog(h -> {
       checkUnique(h, trigger);
@@ -65,8 +66,7 @@ public final class Triggers {
     Trigger rotated = new Trigger(t.id(), t.projectId(), t.name(), t.key(), t.description(), t.botId(), t.authenticate(),
         t.waitForResponse(), t.responseTimeoutMs(), t.sessionDurationSeconds(), t.ignoreDuplicates(),
         t.duplicateWindowSeconds(), t.filter(), t.rateLimitPerMinute(), t.schedule(), t.meta(), t.status(),
-        secrets.encrypt(secret),
-        t.createdAt(), clock.millis(), t.lastTriggerAt(), t.nextTriggerAt());
+        secrets.encrypt(secret), t.createdAt(), clock.millis(), t.lastTriggerAt(), t.nextTriggerAt());
     db.writeCatalog(h -> {
       TriggerStore.update(h, rotated);
       return null;

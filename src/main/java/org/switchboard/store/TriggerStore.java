@@ -23,10 +23,11 @@ public final class TriggerStore {
   public static void insert(Handle h, Trigger t) {
     h.createUpdate("INSERT INTO triggers (id, project_id, name, name_lower, trigger_key, key_lower, description, bot_id, "
             + "authenticate, wait_for_response, response_timeout_ms, session_duration_seconds, ignore_duplicates, "
-            + "duplicate_window_seconds, filter, rate_limit_per_minute, schedule, meta, status, secret_enc, created_at, "
-            + "updated_at, last_trigger_at, next_trigger_at) VALUES (:id, :projectId, :name, :nameLower, :key, :keyLower, "
-            + ":description, :botId, :authenticate, :wait, :timeout, :session, :ignoreDuplicates, :window, :filter, "
-            + ":rateLimit, :schedule, :meta, :status, :secret, :createdAt, :updatedAt, :lastTriggerAt, :nextTriggerAt)")
+            + "duplicate_window_seconds, filter, rate_limit_per_minute, schedule, meta, status, secret_enc, "
+            + "created_at, updated_at, last_trigger_at, next_trigger_at) VALUES (:id, :projectId, :name, :nameLower, "
+            + ":key, :keyLower, :description, :botId, :authenticate, :wait, :timeout, :session, :ignoreDuplicates, "
+            + ":window, :filter, :rateLimit, :schedule, :meta, :status, :secret, :createdAt, :updatedAt, "
+            + ":lastTriggerAt, :nextTriggerAt)")
         .bindMap(columns(t)).execute();
   }
 

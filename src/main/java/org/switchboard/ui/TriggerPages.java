@@ -68,8 +68,8 @@ final class TriggerPages {
         + Html.checkbox("Ignore duplicate bodies", "ignoreDuplicates", t != null && t.ignoreDuplicates())
         + Html.input("Duplicate window (seconds)", "duplicateWindowSeconds", t == null ? 86400 : t.duplicateWindowSeconds(), "number", null)
         + Html.input("Filter (CEL)", "filter", t == null ? null : t.filter(), "text", "e.g. body.type == \"order\"")
-        + Html.input("Rate limit (calls a minute)", "rateLimitPerMinute", t == null ? null : t.rateLimitPerMinute(), "number",
-            "more calls in any minute get 429; empty for no limit")
+        + Html.input("Rate limit (calls a minute)", "rateLimitPerMinute", t == null ? null : t.rateLimitPerMinute(),
+            "number", "more calls in any minute get 429; empty for no limit")
         + Html.input("Schedule", "cron", s.path("cron").asText(""), "text", "a cron expression, daily, hourly, ..., an ISO date-time, or never; empty for none")
         + Html.input("Time zone", "timezone", s.path("timezone").asText(""), "text", "IANA, e.g. Europe/Berlin; UTC when empty")
         + Html.select("Missed slots", "missed", Map.of("last", "fire the last one", "all", "fire all", "none", "skip"),
@@ -88,7 +88,8 @@ final class TriggerPages {
       else if (f.equals("filter") || f.equals("description")) b.putNull(f);
     }
     for (String f : List.of("authenticate", "waitForResponse", "ignoreDuplicates")) b.put(f, "true".equals(ui.form(f)));
-    for (String f : List.of("responseTimeoutMs", "sessionDurationSeconds", "duplicateWindowSeconds", "rateLimitPerMinute")) {
+    for (String f : List.of("responseTimeoutMs", "sessionDurationSeconds", "duplicateWindowSeconds",
+        "rateLimitPerMinute")) {
       String v = ui.form(f);
       if (v == null || v.isEmpty()) {
         if (f.equals("rateLimitPerMinute")) b.putNull(f);

@@ -52,7 +52,8 @@ public final class ServerProcess implements AutoCloseable {
     command.addAll(jvmOptions);
     // The jar's manifest enables native access (SQLite's driver), as for ./switchboard serve.
     command.addAll(List.of("-jar", jar, "serve", "--http-port", String.valueOf(port)));
-    return launch(command, port, env, log, Duration.ofSeconds(30));
+    // Generous: a start takes 2-3 s, but this VM has phases several times slower (the start-up goal is the bench's).
+    return launch(command, port, env, log, Duration.ofSeconds(90));
   }
 
   /** Runs {@code command} (a server listening on {@code port}) and returns once /readyz answers 200. */
@@ -64,7 +65,12 @@ public final class ServerProcess implements AutoCloseable {
     pb.environment().putAll(env);
     long started = System.nanoTime();
     ServerProcess server = new ServerProcess(pb.start(), port, log);
-    server.awaitReady(readyWithin);
+    try {
+      server.awaitReady(readyWithin);
+    } catch (Exception | AssertionError notReady) {
+      server.kill(); // no caller holds it yet, so nothing else would stop it
+      throw notReady;
+    }
     server.readyAfter = Duration.ofNanos(System.nanoTime() - started);
     return server;
   }
