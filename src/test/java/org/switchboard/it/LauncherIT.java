@@ -96,18 +96,9 @@ class LauncherIT {
    */
   @Test
   void aServerKeepsServingWhenTheJarIsRebuiltUnderIt() throws Exception {
-    Path checkout = Files.createTempDirectory("launcher-checkout");
+    Path checkout = checkout();
     Path jar = checkout.resolve("target/switchboard.jar");
-    Files.createDirectories(jar.getParent());
-    Files.copy(Path.of("switchboard"), checkout.resolve("switchboard"));
-    Files.copy(JAR, jar, StandardCopyOption.COPY_ATTRIBUTES);
-    Path log = checkout.resolve("serve.log");
-    int port = ServerProcess.freePort();
-    Map<String, String> env = new HashMap<>(ServerProcess.env(checkout.resolve("data"), null));
-    env.put("SWITCHBOARD_JAVA_OPTS", "-Xmx256m");
-    env.put("JAVA_HOME", javaHome());
-    try (ServerProcess server = ServerProcess.launch(List.of("bash", checkout.resolve("switchboard").toString(),
-        "serve", "--http-port", String.valueOf(port)), port, env, log, Duration.ofSeconds(120))) {
+    try (ServerProcess server = serve(checkout)) {
       assertThat(server.commandLine()).contains("-jar target/serve/switchboard.jar").contains(MAP);
       // A rebuild: other bytes written into the same file, as the build's packaging does (here none a class is in).
       byte[] other = new byte[(int) Files.size(jar)];
@@ -133,9 +124,46 @@ class LauncherIT {
       assertThat(fired.json().get("messages").get(0).get("payload").get("text").asText()).isEqualTo("hi");
       assertThat(server.output()).doesNotContain("NoClassDefFoundError");
     } finally {
-      try (Stream<Path> files = Files.walk(checkout)) {
-        files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-      }
+      delete(checkout);
+    }
+  }
+
+  /** A copy that cannot be made (here a file stands where its directory goes) leaves the build's jar to run. */
+  @Test
+  void aServerRunsTheBuiltJarWhenItsCopyCannotBeMade() throws Exception {
+    Path checkout = checkout();
+    Files.writeString(checkout.resolve("target/serve"), "in the way");
+    try (ServerProcess server = serve(checkout)) {
+      assertThat(server.commandLine()).contains("-jar target/switchboard.jar").contains(MAP);
+      assertThat(server.output()).contains("could not copy target/switchboard.jar");
+      assertThat(server.admin.get("/docs").status()).isEqualTo(200);
+    } finally {
+      delete(checkout);
+    }
+  }
+
+  /** A checkout of the launcher's own, the script and a built jar, so that nothing done there touches this one's. */
+  private static Path checkout() throws IOException {
+    Path checkout = Files.createTempDirectory("launcher-checkout");
+    Path jar = checkout.resolve("target/switchboard.jar");
+    Files.createDirectories(jar.getParent());
+    Files.copy(Path.of("switchboard"), checkout.resolve("switchboard"));
+    Files.copy(JAR, jar, StandardCopyOption.COPY_ATTRIBUTES);
+    return checkout;
+  }
+
+  private static ServerProcess serve(Path checkout) throws Exception {
+    int port = ServerProcess.freePort();
+    Map<String, String> env = new HashMap<>(ServerProcess.env(checkout.resolve("data"), null));
+    env.put("SWITCHBOARD_JAVA_OPTS", "-Xmx256m");
+    env.put("JAVA_HOME", javaHome());
+    return ServerProcess.launch(List.of("bash", checkout.resolve("switchboard").toString(),
+        "serve", "--http-port", String.valueOf(port)), port, env, checkout.resolve("serve.log"), Duration.ofSeconds(120));
+  }
+
+  private static void delete(Path directory) throws IOException {
+    try (Stream<Path> files = Files.walk(directory)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
     }
   }
 
