@@ -1,10 +1,12 @@
 package org.switchboard.http;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.function.Function;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.switchboard.model.Json;
@@ -39,11 +41,14 @@ public final class Problems {
   }
 
   /**
-   * What a route's failure answers, for routes that answer in a shape of their own (the dialects): its own problem,
-   * or the 503 of a storage outage, or a logged 500, as {@link HttpServer} answers for the others.
+   * Answers a route's failure in an error shape of the route's own (a dialect's): the problem it maps to as
+   * {@link HttpServer} maps it for the others (its own, a storage outage's 503, a logged 500), Retry-After when the
+   * problem says when to come back, and {@code shape}'s body.
    */
-  public static Problem of(Context ctx, Exception failure) {
-    return HttpServer.problemFor(failure, ctx.method().name(), ctx.path());
+  public static void answer(Context ctx, Exception failure, Function<Problem, JsonNode> shape) {
+    Problem p = HttpServer.problemFor(failure, ctx.method().name(), ctx.path());
+    retryAfter(ctx, p);
+    ctx.status(p.status()).json(shape.apply(p));
   }
 
   /** Sets {@code Retry-After} when the problem says when to come back (429, 503), whatever shape the body takes. */

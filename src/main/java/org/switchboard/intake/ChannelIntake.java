@@ -34,13 +34,11 @@ public final class ChannelIntake {
     long now = w.clock().millis();
     String eventId = Ids.event();
     Received received = w.committer().submit(h -> {
-      String scope = IdempotencyScope.CHANNEL.of(channel.id());
-      var earlier = EventStore.idempotencyKey(h, scope, messageId, eventId, now,
-          now - IdempotencyScope.CHANNEL.windowMs());
+      var earlier = IdempotencyScope.CHANNEL.claim(h, channel.id(), messageId, eventId, now);
       Optional<Event> first = earlier.flatMap(id -> EventStore.find(h, id));
       if (first.isPresent()) return repeat(h, first.get());
       // A log retention shorter than the window may have removed the first event: nothing is left to answer with.
-      if (earlier.isPresent()) EventStore.reclaimIdempotencyKey(h, scope, messageId, eventId, now);
+      if (earlier.isPresent()) IdempotencyScope.CHANNEL.reclaim(h, channel.id(), messageId, eventId, now);
       String contactId = Contacts.resolve(h, channel.projectId(), new ContactInput(null, null, null, userExternalId), now);
       Conversation c = conversation(h, channel, conversationExternalId, contactId, now);
       var posted = ConversationIntake.append(h, c, eventId, type, payload, source, Json.object(), now);

@@ -91,8 +91,7 @@ public final class ConversationIntake {
       Conversation c = ConversationStore.findForUpdate(h, conversationId, db.dialect())
           .orElseThrow(() -> Problem.notFound("conversation " + conversationId));
       if (idempotencyKey != null) {
-        var earlier = EventStore.idempotencyKey(h, IdempotencyScope.CONVERSATION.of(c.id()), idempotencyKey, eventId,
-            now, now - IdempotencyScope.CONVERSATION.windowMs());
+        var earlier = IdempotencyScope.CONVERSATION.claim(h, c.id(), idempotencyKey, eventId, now);
         if (earlier.isPresent()) return repeat(h, earlier.get());
       }
       if (Conversation.ENDED.equals(c.status())) throw Problem.conflict("conversation " + conversationId + " has ended");

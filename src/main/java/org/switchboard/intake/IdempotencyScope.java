@@ -1,5 +1,9 @@
 package org.switchboard.intake;
 
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import org.switchboard.store.EventStore;
+
 /**
  * Where an idempotency key is unique, and for how long intake remembers it: a trigger's or a conversation's
  * {@code Idempotency-Key} for 24 h, a channel's message id for 30 days. Housekeeping reads the window back from the
@@ -18,10 +22,18 @@ public enum IdempotencyScope {
     this.windowMs = windowMs;
   }
 
-  /** The stored scope of keys sent to the trigger, conversation or channel {@code id}. */
-  public String of(String id) { return prefix + id; }
+  /**
+   * Claims {@code key}, sent to the trigger, conversation or channel {@code id}, for the event {@code eventId}; the
+   * id of the earlier event that claimed it, when that was within this scope's window.
+   */
+  public Optional<String> claim(Handle h, String id, String key, String eventId, long now) {
+    return EventStore.idempotencyKey(h, prefix + id, key, eventId, now, now - windowMs);
+  }
 
-  public long windowMs() { return windowMs; }
+  /** Gives {@code key} to {@code eventId} after all: the event that claimed it first is gone. */
+  public void reclaim(Handle h, String id, String key, String eventId, long now) {
+    EventStore.reclaimIdempotencyKey(h, prefix + id, key, eventId, now);
+  }
 
   /** The window of a stored scope; a scope of no known kind gets the longest, so nothing is dropped early. */
   public static long windowOf(String scope) {

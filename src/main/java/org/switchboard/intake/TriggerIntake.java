@@ -145,8 +145,7 @@ public final class TriggerIntake {
         leasedIn[0] = null;
         inlined[0] = false;
         if (in.idempotencyKey() != null) {
-          Optional<String> earlier = EventStore.idempotencyKey(h, IdempotencyScope.TRIGGER.of(trigger.id()),
-              in.idempotencyKey(), eventId, now, now - IdempotencyScope.TRIGGER.windowMs());
+          Optional<String> earlier = IdempotencyScope.TRIGGER.claim(h, trigger.id(), in.idempotencyKey(), eventId, now);
           if (earlier.isPresent()) return new Outcome(EventStore.find(h, earlier.get()).orElseThrow(), trigger, true);
         }
         if (dropReason != null) return new Outcome(drop(h, trigger, in, eventId, context, now, dropReason, null), trigger, false);

@@ -58,13 +58,15 @@ public final class AeiRoutes {
       try {
         handler.handle(ctx);
       } catch (Exception failure) {
-        Problem p = Problems.of(ctx, failure);
-        String message = p.errors().isEmpty() ? p.detail()
-            : String.join("; ", p.errors().stream().map(e -> e.path() + ": " + e.message()).toList());
-        Problems.retryAfter(ctx, p);
-        ctx.status(p.status()).json(Json.object().put("error", message).put("status", p.status()));
+        Problems.answer(ctx, failure, AeiRoutes::error);
       }
     };
+  }
+
+  private static JsonNode error(Problem p) {
+    String message = p.errors().isEmpty() ? p.detail()
+        : String.join("; ", p.errors().stream().map(e -> e.path() + ": " + e.message()).toList());
+    return Json.object().put("error", message).put("status", p.status());
   }
 
   /** The token from {@code api_key} or {@code x-api-key}; the key's project, after checking the permission. */

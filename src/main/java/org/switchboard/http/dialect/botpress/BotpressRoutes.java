@@ -37,7 +37,7 @@ public final class BotpressRoutes {
       try {
         receive(ctx);
       } catch (Exception e) {
-        error(ctx, Problems.of(ctx, e));
+        Problems.answer(ctx, e, BotpressRoutes::error);
       }
     }, 200, 400, 401, 403, 404, 409, 413);
   }
@@ -87,15 +87,14 @@ public final class BotpressRoutes {
     return out;
   }
 
-  private static void error(Context ctx, Problem p) {
-    Problems.retryAfter(ctx, p);
+  private static ObjectNode error(Problem p) {
     ObjectNode body = Json.object().put("id", Ids.next("err_")).put("code", p.status()).put("type", type(p.status()))
         .put("message", p.detail());
     if (!p.errors().isEmpty()) {
       var issues = body.putArray("issues");
       p.errors().forEach(e -> issues.addObject().put("path", e.path()).put("message", e.message()));
     }
-    ctx.status(p.status()).json(body);
+    return body;
   }
 
   private static String type(int status) {

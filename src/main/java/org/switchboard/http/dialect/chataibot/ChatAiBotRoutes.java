@@ -136,9 +136,7 @@ public final class ChatAiBotRoutes {
     try {
       work.run();
     } catch (RuntimeException e) {
-      Problem p = Problems.of(ctx, e);
-      Problems.retryAfter(ctx, p);
-      ctx.status(p.status()).json(Json.object().put("ok", false).put("error", p.detail()));
+      Problems.answer(ctx, e, p -> Json.object().put("ok", false).put("error", p.detail()));
     }
   }
 }

@@ -10,7 +10,6 @@ import org.switchboard.intake.ContactInput;
 import org.switchboard.intake.TriggerIntake;
 import org.switchboard.model.Event;
 import org.switchboard.model.Json;
-import org.switchboard.model.Problem;
 import org.switchboard.model.Trigger;
 
 /**
@@ -57,9 +56,7 @@ public final class ChatBotKitRoutes {
     try {
       work.run();
     } catch (RuntimeException e) {
-      Problem p = Problems.of(ctx, e);
-      Problems.retryAfter(ctx, p);
-      ctx.status(p.status()).json(Json.object().put("message", p.detail()).put("code", code(p.status())));
+      Problems.answer(ctx, e, p -> Json.object().put("message", p.detail()).put("code", code(p.status())));
     }
   }
 
