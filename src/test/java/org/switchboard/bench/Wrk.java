@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -11,8 +12,45 @@ import java.util.regex.Pattern;
 
 /** Runs wrk (the Debian package) against one URL with a POST body, and reads its report. */
 final class Wrk {
-  record Result(double requestsPerSecond, double p50Ms, double p99Ms, long requests, long non2xx, long socketErrors) {
+  /**
+   * One run's report. {@code quantilesMicros[i]} is the latency below which {@code (i + 1) / 10} percent of its
+   * requests completed, so that runs taken in windows can be given one percentile over them all ({@link #percentileMs}).
+   */
+  record Result(double requestsPerSecond, double p50Ms, double p99Ms, long requests, long non2xx, long socketErrors,
+                long[] quantilesMicros) {
     long acknowledged() { return requests - non2xx; }
+  }
+
+  /** How many quantiles a run reports: one every tenth of a percent. */
+  static final int QUANTILES = 1000;
+
+  /**
+   * The latency percentile {@code p} (0-100) over several runs together: the least latency that at least that share of
+   * all their requests did not exceed, each run's share read from its quantiles.
+   */
+  static double percentileMs(List<Result> runs, double p) {
+    for (Result r : runs) {
+      // A run without them would read as answering in no time at all.
+      if (r.requests() > 0 && r.quantilesMicros()[QUANTILES - 1] == 0) throw new IllegalStateException("wrk reported no quantiles");
+    }
+    long total = runs.stream().mapToLong(Result::requests).sum();
+    long[] candidates = runs.stream().flatMapToLong(r -> Arrays.stream(r.quantilesMicros())).sorted().toArray();
+    for (long x : candidates) {
+      double below = 0;
+      for (Result r : runs) below += r.requests() * (double) countAtMost(r.quantilesMicros(), x) / QUANTILES;
+      if (below >= p / 100 * total - 1e-9) return x / 1000.0;
+    }
+    return candidates.length == 0 ? 0 : candidates[candidates.length - 1] / 1000.0;
+  }
+
+  private static int countAtMost(long[] sorted, long x) {
+    int low = 0;
+    int high = sorted.length;
+    while (low < high) {
+      int mid = (low + high) >>> 1;
+      if (sorted[mid] <= x) low = mid + 1; else high = mid;
+    }
+    return low;
   }
 
   private Wrk() {}
@@ -24,6 +62,9 @@ final class Wrk {
       for (var h : headers.entrySet()) {
         lua.append("wrk.headers[").append(luaString(h.getKey())).append("] = ").append(luaString(h.getValue())).append('\n');
       }
+      lua.append("function done(summary, latency, requests)\n")
+          .append("  for i = 1, ").append(QUANTILES).append(" do io.write(string.format(\"quantile %d %d\\n\", i, ")
+          .append("latency:percentile(i * 100 / ").append(QUANTILES).append("))) end\nend\n");
       Files.writeString(script, lua);
       List<String> command = new ArrayList<>(List.of("wrk", "-t2", "-c" + connections, "-d" + seconds + "s",
           "--latency", "-s", script.toString(), url));
@@ -44,8 +85,11 @@ final class Wrk {
     if (socket.find()) {
       for (int i = 1; i <= 4; i++) errors += Long.parseLong(socket.group(i));
     }
+    long[] quantiles = new long[QUANTILES];
+    Matcher q = Pattern.compile("(?m)^quantile (\\d+) (\\d+)$").matcher(out);
+    while (q.find()) quantiles[Integer.parseInt(q.group(1)) - 1] = Long.parseLong(q.group(2));
     return new Result(number(out, "Requests/sec:\\s+([\\d.]+)"), millis(out, "50%"), millis(out, "99%"), requests,
-        non2xx, errors);
+        non2xx, errors, quantiles);
   }
 
   private static double millis(String out, String percentile) {
