@@ -62,9 +62,12 @@ final class Wrk {
       for (var h : headers.entrySet()) {
         lua.append("wrk.headers[").append(luaString(h.getKey())).append("] = ").append(luaString(h.getValue())).append('\n');
       }
+      // wrk's percentile(100) answers 0 (its rank is one past the count), so the last quantile is the maximum.
       lua.append("function done(summary, latency, requests)\n")
-          .append("  for i = 1, ").append(QUANTILES).append(" do io.write(string.format(\"quantile %d %d\\n\", i, ")
-          .append("latency:percentile(i * 100 / ").append(QUANTILES).append("))) end\nend\n");
+          .append("  for i = 1, ").append(QUANTILES).append(" do\n")
+          .append("    local v = i == ").append(QUANTILES).append(" and latency.max or latency:percentile(i * 100 / ")
+          .append(QUANTILES).append(")\n")
+          .append("    io.write(string.format(\"quantile %d %d\\n\", i, v))\n  end\nend\n");
       Files.writeString(script, lua);
       List<String> command = new ArrayList<>(List.of("wrk", "-t2", "-c" + connections, "-d" + seconds + "s",
           "--latency", "-s", script.toString(), url));

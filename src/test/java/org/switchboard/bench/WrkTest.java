@@ -3,8 +3,13 @@ package org.switchboard.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.sun.net.httpserver.HttpServer;
+import java.net.InetSocketAddress;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The bench's arithmetic over wrk's reports: a percentile over runs taken in windows. */
@@ -43,6 +48,27 @@ class WrkTest {
     Wrk.Result none = new Wrk.Result(10, 0, 0, 10, 0, 0, new long[Wrk.QUANTILES]);
     assertThatThrownBy(() -> Wrk.percentileMs(List.of(none), 99))
         .isInstanceOf(IllegalStateException.class);
+  }
+
+  /** wrk itself, where it is installed: every quantile of a real run, the last one included, in order. */
+  @Test
+  void aRealRunReportsEveryQuantile() throws Exception {
+    assumeTrue(Wrk.installed(), "wrk is not installed");
+    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    server.createContext("/", exchange -> {
+      exchange.getRequestBody().readAllBytes();
+      exchange.sendResponseHeaders(202, -1);
+      exchange.close();
+    });
+    server.start();
+    try {
+      Wrk.Result r = Wrk.post("http://127.0.0.1:" + server.getAddress().getPort() + "/", "{}", Map.of(), 2, 1);
+      assertThat(r.requests()).isPositive();
+      assertThat(r.quantilesMicros()).isSorted().doesNotContain(0L);
+      assertThat(Wrk.percentileMs(List.of(r), 100)).isPositive();
+    } finally {
+      server.stop(0);
+    }
   }
 
   private static Wrk.Result run(long requests, long everyLatencyMicros) {
