@@ -19,14 +19,28 @@ public final class CeilingServer {
     java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(ProcessHandle.current().info().command().orElse("java")));
     command.addAll(jvmOptions);
     command.addAll(java.util.List.of("-cp", System.getProperty("java.class.path"), CeilingServer.class.getName(), String.valueOf(port)));
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    return awaitReady(new ProcessBuilder(command).redirectErrorStream(true).start(), "ceiling");
+  }
+
+  /** Returns {@code process} once it printed "ready"; kills it if it ends first. */
+  static Process awaitReady(Process process, String what) throws java.io.IOException {
     var lines = new java.io.BufferedReader(new java.io.InputStreamReader(process.getInputStream()));
+    StringBuilder said = new StringBuilder();
     for (String line = lines.readLine(); !"ready".equals(line); line = lines.readLine()) {
       if (line == null) {
         process.destroyForcibly();
-        throw new IllegalStateException("the ceiling server did not start");
+        throw new IllegalStateException("the " + what + " server did not start:\n" + said);
       }
+      said.append(line).append('\n');
     }
+    // Whatever it prints later must not fill the pipe and stop it.
+    Thread.ofPlatform().daemon(true).start(() -> {
+      try {
+        lines.transferTo(java.io.Writer.nullWriter());
+      } catch (java.io.IOException e) {
+        // the process ended
+      }
+    });
     return process;
   }
 
