@@ -37,6 +37,8 @@ final class Floor implements AutoCloseable {
         "Authorization", "Bearer " + FloorServer.SECRET), 64, seconds);
   }
 
+  String url() { return url; }
+
   Duration cpuTime() {
     return process.toHandle().info().totalCpuDuration().orElse(Duration.ZERO);
   }
