@@ -86,12 +86,12 @@ public final class BenchRun {
   @FunctionalInterface
   private interface WarmStep {
     void run(int seconds) throws Exception;
+  }
 
-    /** A stage's load for a window of {@code seconds}, as wrk reports it. */
-    @FunctionalInterface
-    interface Load {
-      Wrk.Result post(int seconds) throws Exception;
-    }
+  /** A stage's load for a window of {@code seconds}, as wrk reports it. */
+  @FunctionalInterface
+  private interface Load {
+    Wrk.Result post(int seconds) throws Exception;
   }
 
   private int measureSeconds() { return quick ? 5 : 15; }
@@ -154,7 +154,7 @@ public final class BenchRun {
     return besideCeiling(node.server::cpuTime, trigger::post, ceiling);
   }
 
-  private Beside besideCeiling(Supplier<Duration> serverCpu, WarmStep.Load load, Ceiling ceiling) throws Exception {
+  private Beside besideCeiling(Supplier<Duration> serverCpu, Load load, Ceiling ceiling) throws Exception {
     Windows stage = new Windows();
     Windows bare = new Windows();
     int window = Math.max(2, measureSeconds() / TURNS);
