@@ -52,7 +52,7 @@ public final class Problems {
   }
 
   /** Sets {@code Retry-After} when the problem says when to come back (429, 503), whatever shape the body takes. */
-  public static void retryAfter(Context ctx, Problem p) {
+  private static void retryAfter(Context ctx, Problem p) {
     Object retryAfter = p.extensions().get("retryAfter");
     if (retryAfter != null) ctx.header("Retry-After", String.valueOf(retryAfter));
   }
