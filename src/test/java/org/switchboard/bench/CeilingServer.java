@@ -16,14 +16,20 @@ import org.eclipse.jetty.util.Callback;
 public final class CeilingServer {
   /** Starts one in a process of its own, with this process's Java and class path, and returns once it listens. */
   static Process start(java.util.List<String> jvmOptions, int port) throws java.io.IOException {
-    java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(ProcessHandle.current().info().command().orElse("java")));
-    command.addAll(jvmOptions);
-    command.addAll(java.util.List.of("-cp", System.getProperty("java.class.path"), CeilingServer.class.getName(), String.valueOf(port)));
-    return awaitReady(new ProcessBuilder(command).redirectErrorStream(true).start(), "ceiling");
+    return launch(jvmOptions, CeilingServer.class, java.util.List.of(String.valueOf(port)), "ceiling");
   }
 
-  /** Returns {@code process} once it printed "ready"; kills it if it ends first. */
-  static Process awaitReady(Process process, String what) throws java.io.IOException {
+  /**
+   * Starts {@code main} with {@code args} in a process of its own, with this process's Java and class path and
+   * {@code jvmOptions}, and returns once it printed "ready"; kills it if it ends first.
+   */
+  static Process launch(java.util.List<String> jvmOptions, Class<?> main, java.util.List<String> args, String what)
+      throws java.io.IOException {
+    java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(ProcessHandle.current().info().command().orElse("java")));
+    command.addAll(jvmOptions);
+    command.addAll(java.util.List.of("-cp", System.getProperty("java.class.path"), main.getName()));
+    command.addAll(args);
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
     var lines = new java.io.BufferedReader(new java.io.InputStreamReader(process.getInputStream()));
     StringBuilder said = new StringBuilder();
     for (String line = lines.readLine(); !"ready".equals(line); line = lines.readLine()) {

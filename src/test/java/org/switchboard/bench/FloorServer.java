@@ -45,12 +45,11 @@ public final class FloorServer {
 
   /** Starts one in a process of its own, with this process's Java and class path, and returns once it listens. */
   static Process start(List<String> jvmOptions, int port, List<String> database) throws IOException {
-    List<String> command = new java.util.ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
-    command.addAll(jvmOptions);
-    command.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-        FloorServer.class.getName(), String.valueOf(port)));
-    command.addAll(database);
-    return CeilingServer.awaitReady(new ProcessBuilder(command).redirectErrorStream(true).start(), "floor");
+    List<String> options = new java.util.ArrayList<>(jvmOptions);
+    options.add("--enable-native-access=ALL-UNNAMED");
+    List<String> args = new java.util.ArrayList<>(List.of(String.valueOf(port)));
+    args.addAll(database);
+    return CeilingServer.launch(options, FloorServer.class, args, "floor");
   }
 
   public static void main(String[] args) throws Exception {
