@@ -8,10 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.Parameter;
@@ -20,6 +16,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.switchboard.store.Database;
 import org.switchboard.support.DbKind;
 import org.switchboard.support.Http;
+import org.switchboard.support.KillUnderLoad;
 import org.switchboard.support.LocalServer;
 import org.switchboard.support.Pg;
 import org.switchboard.support.ServerProcess;
@@ -43,7 +40,7 @@ class DeliveryKillNineIT {
       Map<String, String> env = new HashMap<>(ServerProcess.env(dir, pg));
       env.put("SWITCHBOARD_WEBHOOK_ALLOW_PRIVATE", "true");
       Path log = dir.resolve("server.log");
-      Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+      Set<String> acknowledged;
       try (ServerProcess first = ServerProcess.start(env, log)) {
         String project = first.admin.post("/v1/projects", Map.of("name", "crash")).json().get("id").asText();
         String bot = first.admin.post("/v1/projects/" + project + "/bots",
@@ -53,32 +50,7 @@ class DeliveryKillNineIT {
             Map.of("topics", List.of("message.created"), "url", receiver.url() + "/hook"));
         Http caller = first.admin.as(trigger.get("secret").asText());
         String path = "/v1/triggers/" + trigger.get("id").asText() + "/events";
-        AtomicBoolean running = new AtomicBoolean(true);
-        AtomicBoolean killing = new AtomicBoolean(false);
-        List<String> failedBeforeTheKill = new java.util.concurrent.CopyOnWriteArrayList<>();
-        ExecutorService senders = Executors.newFixedThreadPool(8);
-        for (int t = 0; t < 8; t++) {
-          senders.execute(() -> {
-            for (int n = 0; running.get(); n++) {
-              try {
-                var r = caller.post(path, Map.of("n", n));
-                if (r.status() / 100 == 2) acknowledged.add(r.json().get("eventId").asText());
-              } catch (AssertionError connectionLost) {
-                if (!killing.get()) failedBeforeTheKill.add(connectionLost.getMessage());
-                return;
-              }
-            }
-          });
-        }
-        // Killed under load once enough was acknowledged: a count, not a time (a slow phase of the machine once let a
-        // fixed 2 s pass with 3 answers).
-        TestApp.eventually(60_000, () -> acknowledged.size() > 40 || !failedBeforeTheKill.isEmpty(), "40 acknowledged");
-        assertThat(failedBeforeTheKill).as("calls that failed while the node was up").isEmpty();
-        killing.set(true);
-        first.kill();
-        running.set(false);
-        senders.shutdown();
-        assertThat(senders.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+        acknowledged = KillUnderLoad.sendThenKill(first, caller, 8, thread -> path, 40);
       }
       int deliveredBeforeRestart = deliveredEvents.size();
       System.out.println(kind + ": " + acknowledged.size() + " events acknowledged, " + deliveredBeforeRestart

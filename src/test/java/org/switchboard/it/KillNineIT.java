@@ -6,11 +6,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.Parameter;
@@ -19,6 +14,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.switchboard.store.Database;
 import org.switchboard.support.DbKind;
 import org.switchboard.support.Http;
+import org.switchboard.support.KillUnderLoad;
 import org.switchboard.support.Pg;
 import org.switchboard.support.ServerProcess;
 import org.switchboard.support.TestApp;
@@ -35,7 +31,7 @@ class KillNineIT {
     Pg.Target pg = kind == DbKind.POSTGRES ? Pg.freshDatabase() : null;
     Map<String, String> env = ServerProcess.env(dir, pg);
     Path log = dir.resolve("server.log");
-    Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+    Set<String> acknowledged;
     String triggerPath;
     try (ServerProcess first = ServerProcess.start(env, log)) {
       String project = first.admin.post("/v1/projects", Map.of("name", "crash")).json().get("id").asText();
@@ -44,33 +40,8 @@ class KillNineIT {
       var trigger = first.admin.post("/v1/projects/" + project + "/triggers", Map.of("name", "t", "botId", bot)).json();
       triggerPath = "/v1/triggers/" + trigger.get("id").asText() + "/events";
       Http caller = first.admin.as(trigger.get("secret").asText());
-      AtomicBoolean running = new AtomicBoolean(true);
-      AtomicBoolean killing = new AtomicBoolean(false);
-      List<String> failedBeforeTheKill = new java.util.concurrent.CopyOnWriteArrayList<>();
-      ExecutorService senders = Executors.newFixedThreadPool(16);
-      for (int t = 0; t < 16; t++) {
-        int thread = t;
-        senders.execute(() -> {
-          for (int n = 0; running.get(); n++) {
-            try {
-              var r = caller.post(triggerPath + "?session=s" + thread, Map.of("n", n));
-              if (r.status() / 100 == 2) acknowledged.add(r.json().get("eventId").asText());
-            } catch (AssertionError connectionLost) {
-              if (!killing.get()) failedBeforeTheKill.add(connectionLost.getMessage());
-              return;
-            }
-          }
-        });
-      }
-      // Killed under load once enough was acknowledged: a count, not a time, since a slow phase of the machine
-      // once let a fixed 2 s pass with only a few answers.
-      TestApp.eventually(60_000, () -> acknowledged.size() > 50 || !failedBeforeTheKill.isEmpty(), "50 acknowledged");
-      assertThat(failedBeforeTheKill).as("calls that failed while the node was up").isEmpty();
-      killing.set(true);
-      first.kill();
-      running.set(false);
-      senders.shutdown();
-      assertThat(senders.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+      String path = triggerPath;
+      acknowledged = KillUnderLoad.sendThenKill(first, caller, 16, thread -> path + "?session=s" + thread, 50);
     }
     assertThat(acknowledged).hasSizeGreaterThan(50);
     System.out.println(kind + ": " + acknowledged.size() + " events acknowledged before kill -9");
