@@ -12,7 +12,7 @@ session's replies in the order its events were sent, its counter variable counti
 delivered to both subscriptions, the ordered one in seq order per conversation; the SSE stream gapless and without
 repeats across reconnects; webhook signatures valid; no 5xx other than 503.
 """
-import argparse, base64, hashlib, hmac, http.client, json, os, random, shutil, signal, subprocess, sys, threading, time
+import argparse, base64, gc, hashlib, hmac, http.client, json, os, random, shutil, signal, subprocess, sys, threading, time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 args = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -92,6 +92,17 @@ receiver = ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
 receiver.daemon_threads = True
 receiver.handle_error = lambda *a: None  # a killed node's connections end mid-request
 threading.Thread(target=receiver.serve_forever, daemon=True).start()
+
+
+# Everything received is kept for the checks, and Python's full collections scan all of it: past about 200,000
+# bodies one stopped every thread here for 2.5 s, longer than the flows' skill calls may take, so their events
+# failed. Objects kept so far are frozen (left out of collections) every 2 s.
+def freeze_what_is_kept():
+    while not stop.wait(2):
+        gc.freeze()
+
+
+threading.Thread(target=freeze_what_is_kept, daemon=True).start()
 HOOK = f"http://127.0.0.1:{receiver.server_port}"
 
 # ---- nodes ----
@@ -298,7 +309,7 @@ def main():
             if status == 200:
                 got = [m["payload"].get("text") for m in js["messages"]]
                 if got != replies_to_trigger(n, 1, False):
-                    problem(f"waiting call n={n} answered {got}")
+                    problem(f"waiting call n={n} answered {js['status']} {got} {js.get('error') or ''}")
                 acked[js["eventId"]] = ("sync", n, False)
             elif status == 408:
                 acked[js["eventId"]] = ("sync", n, False)
