@@ -32,15 +32,13 @@ class KillNineIT {
     Map<String, String> env = ServerProcess.env(dir, pg);
     Path log = dir.resolve("server.log");
     Set<String> acknowledged;
-    String triggerPath;
     try (ServerProcess first = ServerProcess.start(env, log)) {
       String project = first.admin.post("/v1/projects", Map.of("name", "crash")).json().get("id").asText();
       String bot = first.admin.post("/v1/projects/" + project + "/bots",
           Map.of("name", "b", "definition", TestApp.ECHO, "publish", true)).json().get("id").asText();
       var trigger = first.admin.post("/v1/projects/" + project + "/triggers", Map.of("name", "t", "botId", bot)).json();
-      triggerPath = "/v1/triggers/" + trigger.get("id").asText() + "/events";
+      String path = "/v1/triggers/" + trigger.get("id").asText() + "/events";
       Http caller = first.admin.as(trigger.get("secret").asText());
-      String path = triggerPath;
       acknowledged = KillUnderLoad.sendThenKill(first, caller, 16, thread -> path + "?session=s" + thread, 50);
     }
     assertThat(acknowledged).hasSizeGreaterThan(50);
