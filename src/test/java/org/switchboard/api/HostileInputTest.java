@@ -177,7 +177,7 @@ class HostileInputTest {
     Map<String, String> headers = new HashMap<>();
     if (token != null) headers.put(keyHeader ? "x-api-key" : "Authorization", keyHeader ? token : "Bearer " + token);
     if (!contentType.isEmpty()) headers.put("Content-Type", contentType);
-    String shown = method + " " + (pathAndQuery.length() > 300 ? pathAndQuery.substring(0, 300) + "..." : pathAndQuery)
+    String shown = method + " " + abbreviated(pathAndQuery)
         + " with " + body.length + " bytes (" + contentType + ")";
     String response = exchange(method, pathAndQuery, body, headers);
     assertThat(response).as(shown).startsWith("HTTP/1.1 ");
@@ -235,6 +235,11 @@ class HostileInputTest {
   }
 
   private static final int ANSWER_TIMEOUT_MS = 20_000;
+
+  /** A path and query short enough for a failure message. */
+  private static String abbreviated(String pathAndQuery) {
+    return pathAndQuery.length() > 300 ? pathAndQuery.substring(0, 300) + "..." : pathAndQuery;
+  }
   private static final Pattern CONTENT_LENGTH = Pattern.compile("(?im)^content-length:\\s*(\\d+)\\s*$");
 
   /** True when the answer's head is in and its body as long as the head's Content-Length says. */
@@ -264,7 +269,7 @@ class HostileInputTest {
     int headEnd = answer.indexOf("\r\n\r\n");
     String head = headEnd < 0 ? answer : answer.substring(0, headEnd);
     return new AssertionError("no end of the answer within " + ANSWER_TIMEOUT_MS + " ms: " + method + " "
-        + (pathAndQuery.length() > 300 ? pathAndQuery.substring(0, 300) + "..." : pathAndQuery) + " with headers "
+        + abbreviated(pathAndQuery) + " with headers "
         + headers.keySet() + ", " + sent + " of " + bodyLength + " body bytes written; received "
         + (headEnd < 0 ? "no complete head" : answer.length() - headEnd - 4 + " bytes of body after the head")
         + ":\n" + head + "\nthreads: " + dump, cause);
