@@ -8,9 +8,12 @@ import io.javalin.util.JavalinBindException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
+import org.eclipse.jetty.io.ByteBufferPool;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.RequestLog;
 import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.Callback;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,6 +48,8 @@ public final class HttpServer implements AutoCloseable {
   private final Javalin app;
   private final LiveStreams streams = new LiveStreams();
   private Api api;
+  private String bindHost;
+  private int bindPort;
 
   public HttpServer(Core core) {
     Guard guard = new Guard(core.access(), core.projects());
@@ -60,6 +65,19 @@ public final class HttpServer implements AutoCloseable {
       config.jetty.modifyHttpConfiguration(http -> {
         http.setHeaderCacheCaseSensitive(true);
         http.setHeaderCacheSize(0);
+        // Fresh heap buffers per connection, not pooled direct ones (see the connector below).
+        http.setUseInputDirectByteBuffers(false);
+        http.setUseOutputDirectByteBuffers(false);
+      });
+      // After a refused request head, Jetty 12.1 releases the connection's request buffer while another of its
+      // threads still uses it; a pool hands that buffer to a second owner, and answers went out with another
+      // request's bytes (docs/decisions.md). Without pooling it is never reused; no cost measured (benchmarks.md).
+      config.jetty.addConnector((server, http) -> {
+        ServerConnector connector = new ServerConnector(server, null, null, new ByteBufferPool.NonPooling(), -1, -1,
+            new HttpConnectionFactory(http));
+        connector.setHost(bindHost);
+        connector.setPort(bindPort);
+        return connector;
       });
       TriggerRoutes triggers = new TriggerRoutes(core, guard);
       config.jetty.modifyServletContextHandler(context -> context.insertHandler(new TriggerEndpoint(triggers)));
@@ -150,6 +168,8 @@ public final class HttpServer implements AutoCloseable {
 
   /** Starts listening; a port another process holds is a start-up setting to change, not a crash. */
   public HttpServer start(String host, int port) {
+    bindHost = host;
+    bindPort = port;
     try {
       app.start(host, port);
     } catch (JavalinBindException e) {
