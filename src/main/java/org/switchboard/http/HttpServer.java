@@ -65,7 +65,7 @@ public final class HttpServer implements AutoCloseable {
       config.jetty.modifyHttpConfiguration(http -> {
         http.setHeaderCacheCaseSensitive(true);
         http.setHeaderCacheSize(0);
-        // Fresh heap buffers per connection, not pooled direct ones (see the connector below).
+        // Fresh heap buffers, not pooled direct ones (see the connector below).
         http.setUseInputDirectByteBuffers(false);
         http.setUseOutputDirectByteBuffers(false);
       });
