@@ -71,7 +71,7 @@ public final class HttpServer implements AutoCloseable {
       });
       // After a refused request head, Jetty 12.1 releases the connection's request buffer while another of its
       // threads still uses it; a pool hands that buffer to a second owner, and answers went out with another
-      // request's bytes (docs/decisions.md). Without pooling it is never reused; no cost measured (benchmarks.md).
+      // request's bytes (docs/decisions.md). Without pooling it is never reused; the cost is memory (benchmarks.md).
       config.jetty.addConnector((server, http) -> {
         ServerConnector connector = new ServerConnector(server, null, null, new ByteBufferPool.NonPooling(), -1, -1,
             new HttpConnectionFactory(http));
