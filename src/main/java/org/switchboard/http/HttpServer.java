@@ -48,8 +48,6 @@ public final class HttpServer implements AutoCloseable {
   private final Javalin app;
   private final LiveStreams streams = new LiveStreams();
   private Api api;
-  private String bindHost;
-  private int bindPort;
 
   public HttpServer(Core core) {
     Guard guard = new Guard(core.access(), core.projects());
@@ -75,8 +73,8 @@ public final class HttpServer implements AutoCloseable {
       config.jetty.addConnector((server, http) -> {
         ServerConnector connector = new ServerConnector(server, null, null, new ByteBufferPool.NonPooling(), -1, -1,
             new HttpConnectionFactory(http));
-        connector.setHost(bindHost);
-        connector.setPort(bindPort);
+        connector.setHost(config.jetty.host); // Javalin.start(host, port) sets both before building the server
+        connector.setPort(config.jetty.port);
         return connector;
       });
       TriggerRoutes triggers = new TriggerRoutes(core, guard);
@@ -168,8 +166,6 @@ public final class HttpServer implements AutoCloseable {
 
   /** Starts listening; a port another process holds is a start-up setting to change, not a crash. */
   public HttpServer start(String host, int port) {
-    bindHost = host;
-    bindPort = port;
     try {
       app.start(host, port);
     } catch (JavalinBindException e) {
