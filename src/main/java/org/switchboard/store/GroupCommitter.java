@@ -12,7 +12,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 import org.jdbi.v3.core.Handle;
 import org.slf4j.Logger;
@@ -45,15 +44,12 @@ public final class GroupCommitter implements AutoCloseable {
   private record AfterCommit(Runnable durable, Runnable undone) {}
 
   private static final Logger LOG = LoggerFactory.getLogger(GroupCommitter.class);
-  private static final int MAX_BATCH = 512;
   /**
-   * Under load (the last batch had at least {@link #LOADED} units) a batch smaller than {@link #FULL} waits this long
-   * once for more: fewer, bigger commits cost the writer and the waiting threads less per unit. A plain park, not a
-   * timed poll, so arriving units do not wake the writer one by one. Measured in docs/benchmarks.md.
+   * A batch takes what is waiting when the lane is free and never waits for more: units arrive while the previous
+   * batch commits, so batches grow with the load by themselves, and a wait for fuller ones only delayed every caller
+   * (docs/decisions.md, the group commit's linger).
    */
-  private static final long LINGER_NANOS = 200_000;
-  private static final int LOADED = 4;
-  private static final int FULL = 32;
+  private static final int MAX_BATCH = 512;
   /** Deadlock and serialization failures: the whole batch is simply run again. */
   private static final List<String> TRANSIENT_STATES = List.of("40P01", "40001");
 
@@ -200,18 +196,12 @@ public final class GroupCommitter implements AutoCloseable {
 
     private void loop() {
       List<Pending<?>> batch = new ArrayList<>(MAX_BATCH);
-      int lastBatch = 0;
       while (running || !queue.isEmpty()) {
         try {
           Pending<?> first = queue.poll(200, TimeUnit.MILLISECONDS);
           if (first == null) continue;
           batch.add(first);
           queue.drainTo(batch, MAX_BATCH - 1);
-          if (lastBatch >= LOADED && batch.size() < FULL && running) {
-            LockSupport.parkNanos(LINGER_NANOS);
-            queue.drainTo(batch, MAX_BATCH - batch.size());
-          }
-          lastBatch = batch.size();
           commit(batch);
         } catch (RuntimeException | Error e) {
           // This thread is every writer's only way to the database: it must outlive any one batch.

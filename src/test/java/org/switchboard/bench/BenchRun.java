@@ -237,7 +237,9 @@ public final class BenchRun {
       SteadyLoad.Result slow = load.run(trigger.url(), trigger.secret(), 1_000, quick ? 5 : 20, 30);
       report.line("end to end at 1,000/s: p50 / p99 from send to delivery", "%.1f / %.1f ms".formatted(slow.p50Ms(), slow.p99Ms()),
           "p50 <= 10 ms", slow.p50Ms() <= 10);
-      int rate = Integer.parseInt(System.getProperty("bench.e2eRate", "10000"));
+      // 1% over the goal: at exactly 10,000 offered, the events still on their way when the load stops keep the
+      // delivered rate a hair under 10,000 however fast the node is.
+      int rate = Integer.parseInt(System.getProperty("bench.e2eRate", "10100"));
       Duration cpuBefore = node.server.cpuTime();
       Duration rigBefore = rigCpuTime();
       Commits commitsBefore = node.commits();
