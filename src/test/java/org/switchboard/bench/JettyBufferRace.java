@@ -94,7 +94,7 @@ public final class JettyBufferRace {
 
     System.out.printf("requests: %d refused (414) + %d echoed%n", refused.sum(), echoed.sum());
     System.out.printf("onFillable on two threads at once for one connection: %d%n", overlaps.sum());
-    System.out.printf("request buffers used after their release: %d, released twice: %d%n",
+    System.out.printf("buffers used after their release: %d, released twice: %d%n",
         usesAfterRelease.sum(), releasedTwice.sum());
     System.out.printf("answers other than asked for: %d%n", wrongAnswers.sum());
     if (firstOverlap.get() != null) System.out.println(firstOverlap.get());
