@@ -42,7 +42,7 @@ public final class BenchRun {
     this.work = Files.createTempDirectory("switchboard-bench");
   }
 
-  private static List<String> words(String options) {
+  static List<String> words(String options) {
     return options.isEmpty() ? List.of() : Arrays.asList(options.split("\\s+"));
   }
 
@@ -90,7 +90,7 @@ public final class BenchRun {
 
   /** A stage's load for a window of {@code seconds}, as wrk reports it. */
   @FunctionalInterface
-  private interface Load {
+  interface Load {
     Wrk.Result post(int seconds) throws Exception;
   }
 

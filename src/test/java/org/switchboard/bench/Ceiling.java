@@ -24,6 +24,8 @@ final class Ceiling implements AutoCloseable {
     return Wrk.post(url, BenchRun.BODY, Map.of("Content-Type", "application/json"), 64, seconds);
   }
 
+  long pid() { return process.pid(); }
+
   @Override
   public void close() throws InterruptedException {
     process.destroyForcibly().waitFor();

@@ -50,6 +50,8 @@ final class Floor implements AutoCloseable {
     }
   }
 
+  long pid() { return process.pid(); }
+
   @Override
   public void close() throws InterruptedException {
     process.destroyForcibly().waitFor();
