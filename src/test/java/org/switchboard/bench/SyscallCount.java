@@ -53,6 +53,9 @@ public final class SyscallCount {
     Wrk.Result load = c.load().post(WINDOW_SECONDS);
     strace.destroy(); // strace detaches on SIGTERM and writes its summary
     strace.waitFor();
+    if (!Files.exists(output)) {
+      throw new IllegalStateException("strace wrote no summary for " + c.name() + " (pid " + c.pid() + "): is ptrace refused here?");
+    }
     Map<String, Double> perRequest = new LinkedHashMap<>();
     calls(Files.readString(output)).forEach((name, calls) -> perRequest.put(name, calls / (double) load.requests()));
     return perRequest;
