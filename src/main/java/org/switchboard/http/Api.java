@@ -5,13 +5,16 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
+import io.javalin.websocket.WsConfig;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.switchboard.model.Json;
+import org.switchboard.model.Problem;
 
 /**
  * Registers routes and documents them in the same call, so /openapi.json is generated from the routes that exist
@@ -45,6 +48,25 @@ public final class Api {
 
   public Api delete(String path, String tag, String summary, Handler handler, Integer... statuses) {
     return add(HandlerType.DELETE, path, tag, summary, handler, statuses);
+  }
+
+  /** A plain GET of a WebSocket's address: 426 and what to do, not a 404 that says nothing is there. */
+  public static final Handler UPGRADE_REQUIRED = ctx -> {
+    ctx.header("Upgrade", "websocket");
+    throw new Problem(426, "Upgrade required", "this address is a WebSocket: connect with a WebSocket client");
+  };
+
+  /**
+   * A WebSocket route, and {@code plainGet} for a request to its address that asks for no upgrade (usually
+   * {@link #UPGRADE_REQUIRED}, wrapped in a dialect's error shape). Neither is an HTTP operation of /openapi.json.
+   */
+  public Api webSocket(String path, Consumer<WsConfig> ws, Handler plainGet) {
+    config.routes.ws(path, ws);
+    config.routes.get(path, ctx -> {
+      ctx.attribute(ROUTED, true);
+      plainGet.handle(ctx);
+    });
+    return this;
   }
 
   /** Set on every request that reached one of our routes; error pages leave such answers alone. */

@@ -92,14 +92,14 @@ public final class HttpServer implements AutoCloseable {
       new ConversationRoutes(core, guard, stream).register(api);
       new SubscriptionRoutes(core, guard).register(api);
       new ChannelRoutes(core, guard).register(api);
-      new FeedRoutes(core, guard, streams).register(api, config);
+      new FeedRoutes(core, guard, streams).register(api);
       new OperationRoutes(core).register(api);
       new ChatBotKitRoutes(core).register(api);
       new ChatBotKitManagementRoutes(core, guard).register(api);
       new ChathiveRoutes(core).register(api);
       new ChatAiBotRoutes(core).register(api);
       new BotpressRoutes(core, guard).register(api);
-      new AeiRoutes(core, streams).register(api, config);
+      new AeiRoutes(core, streams).register(api);
       new UiRoutes(core, stream).register(config);
       config.routes.exception(Exception.class, (e, ctx) -> Problems.write(ctx, problemFor(e, ctx.method().name(), ctx.path())));
       config.routes.error(HttpStatus.NOT_FOUND.getCode(), "*", ctx -> {

@@ -71,5 +71,24 @@ class LiveFeedTest extends DeliveryTestBase {
     try (WsClient forbidden = new WsClient(base + "?api_key=" + stranger)) {
       assertThat(forbidden.closeStatus()).isEqualTo(4403);
     }
+    var plain = app.admin.as(key).get("/v1/projects/" + project + "/ws");
+    assertThat(plain.status()).as("a plain GET of the socket's address").isEqualTo(426);
+    assertThat(plain.contentType()).startsWith("application/problem+json");
+    assertThat(plain.header("Upgrade")).isEqualTo("websocket");
+  }
+
+  @Test
+  void aStartThatIsNoSeqIsRefusedNamingWhatWasSent() {
+    String stream = "/v1/projects/" + project + "/stream";
+    var byQuery = app.admin.get(stream + "?after=abc");
+    assertThat(byQuery.status()).isEqualTo(400);
+    assertThat(byQuery.json().get("detail").asText()).isEqualTo("after must be a notification seq (a whole number from 0)");
+    var byHeader = app.admin.send("GET", stream, null, Map.of("Last-Event-ID", "-1"));
+    assertThat(byHeader.status()).isEqualTo(400);
+    assertThat(byHeader.json().get("detail").asText()).startsWith("Last-Event-ID must be a notification seq");
+    String conversation = fire(Map.of("n", 3), null).get("conversationId").asText();
+    var ofConversation = app.admin.get("/v1/conversations/" + conversation + "/stream?after=x");
+    assertThat(ofConversation.status()).isEqualTo(400);
+    assertThat(ofConversation.json().get("detail").asText()).startsWith("after must be a message seq");
   }
 }

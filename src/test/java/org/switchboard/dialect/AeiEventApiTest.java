@@ -207,6 +207,10 @@ class AeiEventApiTest extends DeliveryTestBase {
     try (WsClient noUser = new WsClient(app.admin.base().replace("http://", "ws://") + "/api/ws?botId=" + aeiBot + "&api_key=" + key)) {
       assertThat(noUser.closeStatus()).isEqualTo(4400);
     }
+    var plain = api.get("/api/ws?botId=" + aeiBot + "&userId=w1");
+    assertThat(plain.status()).as("a plain GET of the socket's address").isEqualTo(426);
+    assertThat(plain.header("Upgrade")).isEqualTo("websocket");
+    assertThat(plain.json().get("error").asText()).contains("WebSocket");
   }
 
   private static JsonNode botMessage(WsClient ws) throws InterruptedException {

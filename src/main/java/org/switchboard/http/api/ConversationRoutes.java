@@ -171,7 +171,10 @@ public final class ConversationRoutes {
     ctx.json(Views.page(Page.of(rows, limit, m -> String.valueOf(m.seq())), Views::message));
   }
 
-  static long seq(String value, String name) {
+  static long seq(String value, String name) { return seq(value, name, "a message seq"); }
+
+  /** A seq sent as {@code name}; {@code what} says what it counts (a message seq, a notification seq). */
+  static long seq(String value, String name, String what) {
     if (value == null || value.isEmpty()) return 0;
     try {
       long seq = Long.parseLong(value);
@@ -179,13 +182,13 @@ public final class ConversationRoutes {
     } catch (NumberFormatException ignored) {
       // reported below
     }
-    throw Problem.badRequest(name + " must be a message seq (a whole number from 0)");
+    throw Problem.badRequest(name + " must be " + what + " (a whole number from 0)");
   }
 
   private void stream(Context ctx) {
     Conversation c = conversation(ctx, Permission.READ);
     String lastEventId = ctx.header("Last-Event-ID");
-    long after = seq(lastEventId != null ? lastEventId : ctx.queryParam("after"), "Last-Event-ID");
+    long after = lastEventId != null ? seq(lastEventId, "Last-Event-ID") : seq(ctx.queryParam("after"), "after");
     stream.serve(ctx, c.id(), after);
   }
 

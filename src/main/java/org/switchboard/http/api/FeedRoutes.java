@@ -1,6 +1,5 @@
 package org.switchboard.http.api;
 
-import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.websocket.WsContext;
 import java.io.IOException;
@@ -36,21 +35,22 @@ public final class FeedRoutes {
     this.follower = new FeedFollower(core.db(), core.notifier());
   }
 
-  public void register(Api api, JavalinConfig config) {
+  public void register(Api api) {
     api.get("/v1/projects/{projectId}/stream", "Streams",
         "Server-Sent Events of every notification (optionally ?topics=a,b); Last-Event-ID resumes", this::sse, 200, 400, 401, 403, 404);
-    config.routes.ws("/v1/projects/{projectId}/ws", ws -> {
+    api.webSocket("/v1/projects/{projectId}/ws", ws -> {
       ws.onConnect(this::connect);
       ws.onClose(LiveStreams::stopFollowing);
       ws.onError(LiveStreams::stopFollowing);
-    });
+    }, Api.UPGRADE_REQUIRED);
   }
 
   private void sse(Context ctx) {
     String projectId = guard.project(ctx, Permission.READ);
     Predicate<Notification> filter = topics(ctx.queryParam("topics"));
     String lastEventId = ctx.header("Last-Event-ID");
-    long after = start(projectId, lastEventId != null ? lastEventId : ctx.queryParam("after"));
+    long after = lastEventId != null ? start(projectId, lastEventId, "Last-Event-ID")
+        : start(projectId, ctx.queryParam("after"), "after");
     streams.serveSse(ctx, sse -> follower.follow(projectId, after, filter, new FeedFollower.Sink() {
       @Override
       public void send(Notification n) throws IOException {
@@ -79,7 +79,7 @@ public final class FeedRoutes {
     }
     long after;
     try {
-      after = start(projectId, ws.queryParam("after"));
+      after = start(projectId, ws.queryParam("after"), "after");
     } catch (Problem p) {
       ws.closeSession(4400, p.detail());
       return;
@@ -88,9 +88,10 @@ public final class FeedRoutes {
         n -> Json.write(Json.object().put("seq", n.seq()).set("notification", n.envelope())));
   }
 
-  private long start(String projectId, String from) {
+  /** Where a stream starts: after the seq {@code from} (named {@code name} in the request), or at the feed's head. */
+  private long start(String projectId, String from, String name) {
     if (from == null || from.isBlank()) return follower.head(projectId);
-    return ConversationRoutes.seq(from, "Last-Event-ID");
+    return ConversationRoutes.seq(from, name, "a notification seq");
   }
 
   private static Predicate<Notification> topics(String list) {

@@ -3,7 +3,6 @@ package org.switchboard.http.dialect.aei;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import java.util.ArrayList;
@@ -43,14 +42,14 @@ public final class AeiRoutes {
     this.socket = new AeiSocket(core, streams);
   }
 
-  public void register(Api api, JavalinConfig config) {
+  public void register(Api api) {
     String tag = "AEI Studio dialect";
     api.post("/api/events/publish/ExternalTrigger", tag, "Fire a flow's trigger entry point for a user", wrap(this::externalTrigger), 202, 400, 401, 403, 404, 409)
         .post("/api/events/publish/ReloadSession", tag, "Move users' open conversations to the bot's latest version", wrap(this::reload), 200, 400, 401, 403, 404, 409)
         .post("/api/events/subscribe", tag, "Call a webhook on every bot message", wrap(this::subscribe), 201, 400, 401, 403, 422)
         .get("/api/events/subscriptions", tag, "List Event API subscriptions", wrap(this::subscriptions), 200, 401, 403)
         .delete("/api/events/subscriptions/{subscriptionId}", tag, "Delete a subscription", wrap(this::unsubscribe), 204, 401, 403, 404);
-    config.routes.ws("/api/ws", socket::configure);
+    api.webSocket("/api/ws", socket::configure, wrap(Api.UPGRADE_REQUIRED));
   }
 
   private static Handler wrap(Handler handler) {
