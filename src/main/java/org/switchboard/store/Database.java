@@ -77,6 +77,11 @@ public final class Database implements AutoCloseable {
     Unopenable(String message, Throwable cause) { super(message, cause); }
   }
 
+  /** What went wrong, in one line: the message, or the exception's class when it has none (a bare NPE says nothing). */
+  static String reason(Throwable failure) {
+    return failure.getMessage() != null ? failure.getMessage() : failure.getClass().getName();
+  }
+
   public static Database sqlite(Path dataDir) {
     try {
       Files.createDirectories(dataDir);
@@ -103,7 +108,7 @@ public final class Database implements AutoCloseable {
       pool = new HikariDataSource(config);
     } catch (HikariPool.PoolInitializationException e) {
       Throwable cause = e.getCause() != null ? e.getCause() : e;
-      throw new Unopenable(dataDir.resolve("switchboard.db") + " cannot be opened: " + cause.getMessage(), e);
+      throw new Unopenable(dataDir.resolve("switchboard.db") + " cannot be opened: " + reason(cause), e);
     }
     Database db = new Database(pool, Dialect.SQLITE);
     db.jdbi.setStatementBuilderFactory(new CachedStatements());
