@@ -124,6 +124,7 @@ public final class Database implements AutoCloseable {
     if (password != null) config.setPassword(password);
     config.setMaximumPoolSize(16);
     config.addDataSourceProperty("reWriteBatchedInserts", "true"); // a batch of inserts is one statement
+    config.setConnectionInitSql(DURABLE_COMMITS);
     config.setConnectionTimeout(5_000);
     // Start even when the database is down; /readyz says 503 until it answers.
     config.setInitializationFailTimeout(-1);
@@ -132,6 +133,24 @@ public final class Database implements AutoCloseable {
     if (user != null) db.directLogin.setProperty("user", user);
     if (password != null) db.directLogin.setProperty("password", password);
     return db;
+  }
+
+  /**
+   * A 2xx follows the commit, so the commit must be on disk: a server, database or role that turned
+   * {@code synchronous_commit} off would lose acknowledged events when PostgreSQL crashes. Every other value (local,
+   * remote_write, on, remote_apply) flushes the local WAL first and is kept as the operator set it.
+   */
+  private static final String DURABLE_COMMITS = "SELECT set_config('synchronous_commit', 'on', false) "
+      + "WHERE current_setting('synchronous_commit') = 'off'";
+
+  /** Says once, at start, that the server's own setting was overridden (reset_val: the session's value before). */
+  private void warnIfCommitsWereAsynchronous() {
+    String configured = jdbi.withHandle(h -> h.createQuery(
+        "SELECT reset_val FROM pg_settings WHERE name = 'synchronous_commit'").mapTo(String.class).one());
+    if ("off".equals(configured)) {
+      LoggerFactory.getLogger(Database.class).warn("PostgreSQL has synchronous_commit off; Switchboard's connections "
+          + "set it on, so that an acknowledged event survives a crash of PostgreSQL");
+    }
   }
 
   /**
@@ -145,6 +164,7 @@ public final class Database implements AutoCloseable {
   public void migrate() {
     Flyway.configure().dataSource(dataSource).locations("classpath:db/migration", "classpath:org/switchboard/store/migration").load().migrate();
     if (wal != null) syncDirectory();
+    if (dialect == Dialect.POSTGRES) warnIfCommitsWereAsynchronous();
     migrated = true;
   }
 

@@ -40,7 +40,9 @@ public final class Cluster implements AutoCloseable {
   public static Cluster start(int size) throws Exception {
     Path dir = Files.createTempDirectory("cluster");
     EmbeddedPostgres pg = EmbeddedPostgres.builder().setDataDirectory(dir.resolve("pgdata"))
-        .setServerConfig("max_connections", "200").start();
+        .setServerConfig("max_connections", "200")
+        .setServerConfig("synchronous_commit", "on") // the builder's default is off; a production server's is on
+        .start();
     Cluster cluster = new Cluster(dir, pg);
     for (int i = 0; i < size; i++) cluster.nodes.add(cluster.startNode(i));
     return cluster;
