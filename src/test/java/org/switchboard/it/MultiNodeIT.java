@@ -3,9 +3,11 @@ package org.switchboard.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.sql.DriverManager;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -34,7 +36,7 @@ import org.switchboard.support.WsClient;
 /**
  * Three real server processes on one PostgreSQL: any node takes any call, work is shared without being done
  * twice, order and exactly-once hold across nodes, streams hear other nodes, and limits are shared. The faults
- * (kill -9 of a node, a PostgreSQL restart) come last.
+ * (kill -9 of a node, a PostgreSQL restart, a PostgreSQL crash) come last.
  */
 @Tag("multinode")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -278,6 +280,35 @@ class MultiNodeIT {
     Set<String> acknowledged = load.stop();
     assertThat(load.unavailable.get()).as("503s while PostgreSQL was down").isPositive();
     assertThat(load.serverErrors.get()).as("5xx other than 503").isZero();
+    TestApp.eventually(60_000, () -> completed(node(1), acknowledged), "every acknowledged event completed");
+  }
+
+  @Test
+  @Order(8)
+  void aPostgresCrashUnderLoadLosesNoAcknowledgedEvent() throws Exception {
+    JsonNode trigger = echoTrigger("crash", Map.of());
+    Load load = new Load(trigger, i -> node(i));
+    Thread.sleep(1_500);
+    cluster.crashPostgres(); // mid-load: commits are on their way when it dies
+    cluster.startPostgres();
+    for (int i = 0; i < cluster.size(); i++) {
+      int n = i;
+      TestApp.eventually(30_000, () -> node(n).as(null).get("/readyz").status() == 200, "node " + n + " ready again");
+    }
+    Set<String> acknowledged = load.stop();
+    assertThat(acknowledged).hasSizeGreaterThan(50);
+    assertThat(load.serverErrors.get()).as("5xx other than 503").isZero();
+    Set<String> stored = new HashSet<>();
+    try (var c = DriverManager.getConnection(cluster.jdbcUrl(), "postgres", "postgres");
+         var q = c.prepareStatement("SELECT id FROM events WHERE id = ANY (?)")) {
+      q.setArray(1, c.createArrayOf("text", acknowledged.toArray()));
+      try (var rows = q.executeQuery()) {
+        while (rows.next()) stored.add(rows.getString(1));
+      }
+    }
+    Set<String> lost = new HashSet<>(acknowledged);
+    lost.removeAll(stored);
+    assertThat(lost).as("acknowledged before the crash, gone after its recovery").isEmpty();
     TestApp.eventually(60_000, () -> completed(node(1), acknowledged), "every acknowledged event completed");
   }
 

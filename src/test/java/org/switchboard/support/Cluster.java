@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * Several real server processes on one PostgreSQL on loopback. The PostgreSQL is this cluster's own, so a test may
@@ -40,9 +41,9 @@ public final class Cluster implements AutoCloseable {
   public static Cluster start(int size) throws Exception {
     Path dir = Files.createTempDirectory("cluster");
     EmbeddedPostgres pg = EmbeddedPostgres.builder().setDataDirectory(dir.resolve("pgdata"))
-        .setServerConfig("max_connections", "200")
-        .setServerConfig("synchronous_commit", "on") // the builder's default is off; a production server's is on
-        .start();
+        // The builder's synchronous_commit=off stays on purpose: MultiNodeIT's PostgreSQL crash then checks that
+        // Switchboard's own connections commit durably on such a server.
+        .setServerConfig("max_connections", "200").start();
     Cluster cluster = new Cluster(dir, pg);
     for (int i = 0; i < size; i++) cluster.nodes.add(cluster.startNode(i));
     return cluster;
@@ -86,6 +87,20 @@ public final class Cluster implements AutoCloseable {
     ProcessHandle postmaster = ProcessHandle.of(pid).orElseThrow();
     run("kill", "-INT", String.valueOf(pid));
     postmaster.onExit().get(60, TimeUnit.SECONDS);
+  }
+
+  /**
+   * Crashes PostgreSQL: kill -9 of the postmaster and every process under it. What its WAL buffers held is gone; what
+   * reached the operating system survives (a crash, not a power cut) and crash recovery replays it at the next start.
+   */
+  public void crashPostgres() throws Exception {
+    long pid = Long.parseLong(Files.readAllLines(dataDir.resolve("postmaster.pid")).get(0).trim());
+    ProcessHandle postmaster = ProcessHandle.of(pid).orElseThrow();
+    List<ProcessHandle> all = Stream.concat(Stream.of(postmaster), postmaster.descendants()).toList();
+    List<String> kill = new ArrayList<>(List.of("kill", "-KILL"));
+    all.forEach(p -> kill.add(String.valueOf(p.pid())));
+    run(kill.toArray(String[]::new));
+    for (ProcessHandle p : all) p.onExit().get(60, TimeUnit.SECONDS);
   }
 
   /** Starts PostgreSQL again with the options it had, on the same port and data. */
