@@ -2,6 +2,7 @@ package org.switchboard.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
@@ -16,6 +17,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.jdbi.v3.core.Handle;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
@@ -83,13 +85,13 @@ class DurableCommitsTest {
   }
 
   /** The connection's server process and its setting. */
-  private static String show(org.jdbi.v3.core.Handle h) {
+  private static String show(Handle h) {
     return h.createQuery("SELECT pg_backend_pid() || ' ' || current_setting('synchronous_commit')")
         .mapTo(String.class).one();
   }
 
   private List<String> warnings() {
-    return logged.list.stream().filter(e -> e.getLevel() == ch.qos.logback.classic.Level.WARN)
+    return logged.list.stream().filter(e -> e.getLevel() == Level.WARN)
         .map(ILoggingEvent::getFormattedMessage).toList();
   }
 }
