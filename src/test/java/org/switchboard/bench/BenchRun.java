@@ -112,6 +112,7 @@ public final class BenchRun {
       ceiling.post(warmSeconds());
       double atStart = ceiling.post(measureSeconds()).requestsPerSecond();
       report.line("ceiling at the start of the run: bare Jetty, read body, 202", "%,.0f req/s".formatted(atStart), "", null);
+      report.storage("the embedded databases", work);
       stages(ceiling);
     }
     report.print();
@@ -132,7 +133,10 @@ public final class BenchRun {
     }
     if (wants("growth")) growth();
     if (wants("pg")) {
-      try (Node node = Node.start(work.resolve("pg"), Pg.freshDatabase(), nodeOptions, work.resolve("pg.log"))) {
+      Pg.Target pg = Pg.freshDatabase();
+      Path pgData = Pg.dataDirectory(pg);
+      if (pgData != null) report.storage("PostgreSQL's data", pgData);
+      try (Node node = Node.start(work.resolve("pg"), pg, nodeOptions, work.resolve("pg.log"))) {
         report.ready("PostgreSQL", node.server.readyAfter());
         asyncIngest(node, ceiling, 0.25, "async ingest, PostgreSQL, 64 conns");
         report.rss(node.server.peakRssBytes());

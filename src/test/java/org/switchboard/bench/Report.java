@@ -42,6 +42,22 @@ final class Report {
         ">= %.0f%%".formatted(goal * 100), ratio >= goal);
   }
 
+  /**
+   * The file system a database's files live on: in memory (tmpfs, as /tmp is on some systems) a sync costs nothing,
+   * and a durable commit's figures flatter the machine.
+   */
+  void storage(String what, Path dir) {
+    String type;
+    try {
+      type = Files.getFileStore(dir).type();
+    } catch (Exception e) {
+      type = "?";
+    }
+    boolean inMemory = type.equals("tmpfs") || type.equals("ramfs");
+    line("storage of " + what + " (not a goal)", "%s (%s)%s".formatted(type, dir,
+        inMemory ? ": in memory, so its syncs cost nothing: not for the record" : ""), "", null);
+  }
+
   /** A node's time from process start to ready; {@code node} says which, for the report. */
   void ready(String node, Duration after) {
     readyAfter.put(node, after);

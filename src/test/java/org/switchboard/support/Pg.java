@@ -2,7 +2,9 @@ package org.switchboard.support;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.sql.Connection;
+import java.nio.file.Path;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -31,6 +33,16 @@ public final class Pg {
       return new Target(adminUrl.replaceFirst("/[^/?]+(\\?|$)", "/" + name + "$1"), user, password);
     } catch (Exception e) {
       throw new IllegalStateException("cannot prepare a PostgreSQL database for tests", e);
+    }
+  }
+
+  /** The server's data directory as it names it, or null when it does not say (a role without the right to read it). */
+  public static Path dataDirectory(Target target) {
+    try (Connection c = DriverManager.getConnection(target.url(), target.user(), target.password());
+         Statement s = c.createStatement(); ResultSet r = s.executeQuery("SHOW data_directory")) {
+      return r.next() ? Path.of(r.getString(1)) : null;
+    } catch (Exception e) {
+      return null;
     }
   }
 
