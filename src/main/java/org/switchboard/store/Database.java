@@ -3,6 +3,7 @@ package org.switchboard.store;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.pool.HikariPool;
+import com.zaxxer.hikari.util.DriverDataSource;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -14,12 +15,14 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLTransientConnectionException;
+import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
+import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.ConnectionException;
 import org.jdbi.v3.core.Handle;
@@ -52,6 +55,7 @@ public final class Database implements AutoCloseable {
   private final Catalog catalog = new Catalog(this);
   private volatile boolean migrated;
   private Properties directLogin; // PostgreSQL: for connections that live outside the pool
+  private DataSource migrations; // PostgreSQL: the pool's database without its socket timeout
   private Path wal; // SQLite: the write-ahead log that sync() puts on disk
 
   private Database(HikariDataSource dataSource, Dialect dialect) {
@@ -116,7 +120,20 @@ public final class Database implements AutoCloseable {
     return db;
   }
 
+  /**
+   * How long a PostgreSQL connection waits for an answer before it gives up on the server. A server that vanishes
+   * without closing its sockets (a failover that moves its address, a cut network) would otherwise hold every call
+   * until TCP gives up, about 15 minutes, and the group commit's lane with them; with it, callers get 503 and the
+   * pool connects anew. No statement of the product runs this long; a {@code socketTimeout} in the URL wins.
+   */
+  static final Duration SOCKET_TIMEOUT = Duration.ofSeconds(30);
+
   public static Database postgres(String url, String user, String password) {
+    return postgres(url, user, password, SOCKET_TIMEOUT);
+  }
+
+  static Database postgres(String url, String user, String password, Duration socketTimeout) {
+    String timeout = String.valueOf(Math.max(1, socketTimeout.toSeconds()));
     HikariConfig config = new HikariConfig();
     config.setPoolName("postgres");
     config.setJdbcUrl(url);
@@ -124,12 +141,16 @@ public final class Database implements AutoCloseable {
     if (password != null) config.setPassword(password);
     config.setMaximumPoolSize(16);
     config.addDataSourceProperty("reWriteBatchedInserts", "true"); // a batch of inserts is one statement
+    config.addDataSourceProperty("socketTimeout", timeout);
     config.setConnectionInitSql(DURABLE_COMMITS);
     config.setConnectionTimeout(5_000);
     // Start even when the database is down; /readyz says 503 until it answers.
     config.setInitializationFailTimeout(-1);
     Database db = new Database(new HikariDataSource(config), Dialect.POSTGRES);
+    // Migrations connect without the socket timeout: building an index on a large table may take longer.
+    db.migrations = new DriverDataSource(url, null, new Properties(), user, password);
     db.directLogin = new Properties();
+    db.directLogin.setProperty("socketTimeout", timeout); // the listener asks the server something every second
     if (user != null) db.directLogin.setProperty("user", user);
     if (password != null) db.directLogin.setProperty("password", password);
     return db;
@@ -162,7 +183,7 @@ public final class Database implements AutoCloseable {
   }
 
   public void migrate() {
-    Flyway.configure().dataSource(dataSource).locations("classpath:db/migration", "classpath:org/switchboard/store/migration").load().migrate();
+    Flyway.configure().dataSource(migrations != null ? migrations : dataSource).locations("classpath:db/migration", "classpath:org/switchboard/store/migration").load().migrate();
     if (wal != null) syncDirectory();
     if (dialect == Dialect.POSTGRES) warnIfCommitsWereAsynchronous();
     migrated = true;
