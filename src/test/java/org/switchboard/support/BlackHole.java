@@ -20,7 +20,6 @@ public final class BlackHole implements AutoCloseable {
   private final int targetPort;
   private final List<Socket> open = new CopyOnWriteArrayList<>();
   private volatile boolean silent;
-  private volatile long generation; // connections of an earlier silence are closed on restore
 
   public BlackHole(String targetHost, int targetPort) throws IOException {
     this.targetHost = targetHost;
@@ -33,11 +32,11 @@ public final class BlackHole implements AutoCloseable {
 
   public void silence() { silent = true; }
 
+  /** Closes every connection of the silence (their bytes are lost), then forwards again. */
   public void restore() {
-    silent = false;
-    generation++;
     for (Socket s : open) close(s);
     open.clear();
+    silent = false;
   }
 
   private void accept() {
@@ -47,9 +46,8 @@ public final class BlackHole implements AutoCloseable {
         Socket server = silent ? null : new Socket(targetHost, targetPort);
         open.add(client);
         if (server != null) open.add(server);
-        long born = generation;
-        Thread.ofVirtual().start(() -> pump(client, server, born));
-        if (server != null) Thread.ofVirtual().start(() -> pump(server, client, born));
+        Thread.ofVirtual().start(() -> pump(client, server));
+        if (server != null) Thread.ofVirtual().start(() -> pump(server, client));
       } catch (IOException e) {
         return; // closed
       }
@@ -57,12 +55,12 @@ public final class BlackHole implements AutoCloseable {
   }
 
   /** Copies {@code from} to {@code to} while not silent; while silent reads and drops. */
-  private void pump(Socket from, Socket to, long born) {
+  private void pump(Socket from, Socket to) {
     byte[] buffer = new byte[16 * 1024];
     try (InputStream in = from.getInputStream()) {
       OutputStream out = to == null ? null : to.getOutputStream();
       for (int n; (n = in.read(buffer)) >= 0; ) {
-        if (!silent && out != null && born == generation) out.write(buffer, 0, n);
+        if (!silent && out != null) out.write(buffer, 0, n);
       }
     } catch (IOException e) {
       // closed by either side or by restore

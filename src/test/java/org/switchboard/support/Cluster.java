@@ -1,6 +1,7 @@
 package org.switchboard.support;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.DriverManager;
@@ -32,10 +33,15 @@ public final class Cluster implements AutoCloseable {
     this.postgres = postgres;
     this.url = "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/postgres";
     this.dataDir = dir.resolve("pgdata");
-    // The postmaster's pid is the first line of postmaster.pid; its binary sits beside pg_ctl.
-    long pid = Long.parseLong(Files.readAllLines(dataDir.resolve("postmaster.pid")).get(0).trim());
-    this.binDir = Path.of(ProcessHandle.of(pid).flatMap(p -> p.info().command())
+    // The postgres binary sits beside pg_ctl.
+    this.binDir = Path.of(postmaster().info().command()
         .orElseThrow(() -> new IllegalStateException("cannot find the postgres binary"))).getParent();
+  }
+
+  /** The running postmaster: its pid is the first line of postmaster.pid. */
+  private ProcessHandle postmaster() throws IOException {
+    long pid = Long.parseLong(Files.readAllLines(dataDir.resolve("postmaster.pid")).get(0).trim());
+    return ProcessHandle.of(pid).orElseThrow(() -> new IllegalStateException("PostgreSQL is not running"));
   }
 
   public static Cluster start(int size) throws Exception {
@@ -83,9 +89,8 @@ public final class Cluster implements AutoCloseable {
   /** Stops PostgreSQL (fast shutdown: open sessions are cut, as in a failover or a restart for maintenance). */
   public void stopPostgres() throws Exception {
     // SIGINT is PostgreSQL's fast shutdown; pg_ctl would refuse to run as root, as CI may be.
-    long pid = Long.parseLong(Files.readAllLines(dataDir.resolve("postmaster.pid")).get(0).trim());
-    ProcessHandle postmaster = ProcessHandle.of(pid).orElseThrow();
-    run("kill", "-INT", String.valueOf(pid));
+    ProcessHandle postmaster = postmaster();
+    run("kill", "-INT", String.valueOf(postmaster.pid()));
     postmaster.onExit().get(60, TimeUnit.SECONDS);
   }
 
@@ -94,12 +99,9 @@ public final class Cluster implements AutoCloseable {
    * reached the operating system survives (a crash, not a power cut) and crash recovery replays it at the next start.
    */
   public void crashPostgres() throws Exception {
-    long pid = Long.parseLong(Files.readAllLines(dataDir.resolve("postmaster.pid")).get(0).trim());
-    ProcessHandle postmaster = ProcessHandle.of(pid).orElseThrow();
+    ProcessHandle postmaster = postmaster();
     List<ProcessHandle> all = Stream.concat(Stream.of(postmaster), postmaster.descendants()).toList();
-    List<String> kill = new ArrayList<>(List.of("kill", "-KILL"));
-    all.forEach(p -> kill.add(String.valueOf(p.pid())));
-    run(kill.toArray(String[]::new));
+    all.forEach(ProcessHandle::destroyForcibly); // SIGKILL
     for (ProcessHandle p : all) p.onExit().get(60, TimeUnit.SECONDS);
   }
 
